@@ -1,0 +1,14 @@
+"""kerlite: a small, readable Keras-3-compatible deep-learning library on NumPy.
+
+Use it as Keras: ``import kerlite as keras`` and ``from kerlite import layers, ops``.
+Heavy optional libraries (matplotlib, ipywidgets, graphviz, h5py, cupy) are imported
+lazily, only by the features that need them.
+"""
+
+__version__ = "0.1.0"
+
+from kerlite import backend
+from kerlite.autodiff import GradientTape, Tensor, Variable
+from kerlite import ops
+from kerlite import random
+from kerlite import utils

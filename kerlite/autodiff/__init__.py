@@ -1,0 +1,6 @@
+"""Reverse-mode automatic differentiation: Tensor, Variable, GradientTape."""
+
+from kerlite.autodiff.gradient_tape import GradientTape
+from kerlite.autodiff.gradients import backpropagate
+from kerlite.autodiff.tensor import Tensor, as_tensor, is_recording, record
+from kerlite.autodiff.variable import Variable

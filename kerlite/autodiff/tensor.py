@@ -1,0 +1,223 @@
+"""Tensor: a backend array that remembers how it was computed, while recording is on.
+
+The graph lives on the tensors (micrograd's idea): a recorded result keeps its input
+tensors in ``_parents`` and a ``_backward(grad)`` function that returns one gradient per
+parent. Nothing is recorded outside a ``GradientTape`` (or a training step), so
+inference pays only for the arithmetic.
+"""
+
+from kerlite import backend
+
+
+class _Recording:
+    """How many tapes (or training steps) are recording right now."""
+
+    depth = 0
+
+
+def is_recording():
+    return _Recording.depth > 0
+
+
+class Tensor:
+    """An array on the active backend, with NumPy-style operators that record gradients.
+
+    ``data`` is the raw NumPy (or CuPy) array. Use ``numpy()`` or ``np.asarray(t)`` to
+    get a NumPy array back.
+    """
+
+    __slots__ = ("data", "_parents", "_backward", "_needs_grad", "__weakref__")
+    __array_priority__ = 100  # NumPy defers `array + tensor` to Tensor.__radd__
+
+    def __init__(self, data, parents=(), backward=None):
+        self.data = data
+        self._parents = parents
+        self._backward = backward
+        self._needs_grad = backward is not None
+
+    # --- array-like behaviour -------------------------------------------------------
+    @property
+    def shape(self):
+        return tuple(self.data.shape)
+
+    @property
+    def dtype(self):
+        return self.data.dtype.name
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return int(self.data.size)
+
+    @property
+    def T(self):
+        from kerlite import ops
+
+        return ops.transpose(self)
+
+    def numpy(self):
+        """A NumPy copy of the values (from the GPU if needed)."""
+        return backend.to_numpy(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        array = backend.to_numpy(self.data)
+        return array.astype(dtype, copy=False) if dtype is not None else array
+
+    def item(self):
+        return self.data.item()
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor (a scalar) is undefined.")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        for index in range(len(self)):
+            yield self[index]
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    def __index__(self):
+        return int(self.data)
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __repr__(self):
+        body = repr(backend.to_numpy(self.data)).replace("array(", "", 1)
+        return f"<Tensor shape={self.shape}, dtype={self.dtype}, {body[:-1]}>"
+
+    __hash__ = object.__hash__
+
+    def astype(self, dtype):
+        from kerlite import ops
+
+        return ops.cast(self, dtype)
+
+    def reshape(self, *shape):
+        from kerlite import ops
+
+        return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def __getitem__(self, key):
+        from kerlite.ops.shape import get_item
+
+        return get_item(self, key)
+
+    # --- Python operators: each is the kerlite.ops function of the same meaning ----------
+    def __add__(self, other):
+        return _ops().add(self, other)
+
+    def __radd__(self, other):
+        return _ops().add(other, self)
+
+    def __sub__(self, other):
+        return _ops().subtract(self, other)
+
+    def __rsub__(self, other):
+        return _ops().subtract(other, self)
+
+    def __mul__(self, other):
+        return _ops().multiply(self, other)
+
+    def __rmul__(self, other):
+        return _ops().multiply(other, self)
+
+    def __truediv__(self, other):
+        return _ops().divide(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops().divide(other, self)
+
+    def __floordiv__(self, other):
+        return _ops().floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops().floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _ops().mod(self, other)
+
+    def __pow__(self, other):
+        return _ops().power(self, other)
+
+    def __rpow__(self, other):
+        return _ops().power(other, self)
+
+    def __matmul__(self, other):
+        return _ops().matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops().matmul(other, self)
+
+    def __neg__(self):
+        return _ops().negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops().abs(self)
+
+    def __eq__(self, other):
+        return _ops().equal(self, other)
+
+    def __ne__(self, other):
+        return _ops().not_equal(self, other)
+
+    def __lt__(self, other):
+        return _ops().less(self, other)
+
+    def __le__(self, other):
+        return _ops().less_equal(self, other)
+
+    def __gt__(self, other):
+        return _ops().greater(self, other)
+
+    def __ge__(self, other):
+        return _ops().greater_equal(self, other)
+
+    def __and__(self, other):
+        return _ops().logical_and(self, other)
+
+    def __or__(self, other):
+        return _ops().logical_or(self, other)
+
+    def __invert__(self):
+        return _ops().logical_not(self)
+
+
+def _ops():
+    from kerlite import ops
+
+    return ops
+
+
+def as_tensor(value, like=None):
+    """Wrap ``value`` as a Tensor; Python numbers take the dtype of ``like``.
+
+    Keeps float32 float32: ``x * 2.0`` must not become float64.
+    """
+    if isinstance(value, Tensor):
+        return value
+    if like is not None and isinstance(value, (int, float, bool)):
+        kind = like.data.dtype.kind
+        if kind in "fc" or (kind in "iu" and not isinstance(value, float)):
+            return Tensor(like.data.dtype.type(value))
+    return Tensor(backend.convert_to_array(value))
+
+
+def record(data, parents, backward):
+    """The result of an op: keeps ``backward`` only if some parent needs a gradient."""
+    if _Recording.depth:
+        for parent in parents:
+            if parent._needs_grad:
+                return Tensor(data, parents, backward)
+    return Tensor(data)

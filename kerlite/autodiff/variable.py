@@ -1,0 +1,91 @@
+"""Variable: a named, mutable Tensor that holds a layer weight or an optimizer slot."""
+
+from kerlite import backend
+from kerlite.autodiff.tensor import Tensor
+
+
+class Variable(Tensor):
+    """A tensor whose value is changed in place by ``assign`` (as ``keras.Variable``).
+
+    Trainable variables are watched automatically by every ``GradientTape``.
+
+    Args:
+        initializer: initial value (array-like) or an initializer (string, or callable
+            ``(shape, dtype) -> array``) used together with ``shape``.
+        shape: the shape, when ``initializer`` is a callable or a name.
+        dtype: defaults to ``floatx()``.
+        trainable: whether optimizers update it and tapes watch it.
+        name: a readable name (``"kernel"``, ``"bias"``...).
+    """
+
+    __slots__ = ("name", "path", "_trainable", "regularizer", "constraint")
+
+    def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
+        if callable(initializer) or isinstance(initializer, str):
+            if shape is None:
+                raise ValueError(
+                    "A Variable created from an initializer needs a shape. "
+                    f"Received: initializer={initializer!r}, shape=None"
+                )
+            if isinstance(initializer, str):
+                from kerlite import initializers
+
+                initializer = initializers.get(initializer)
+            value = initializer(tuple(shape), dtype=backend.standardize_dtype(dtype))
+        else:
+            value = initializer
+        # As in Keras, a Variable is floatx() unless another dtype is asked for.
+        data = backend.convert_to_array(value, backend.standardize_dtype(dtype))
+        if shape is not None and tuple(data.shape) != tuple(shape):
+            raise ValueError(
+                f"Variable {name!r}: the initial value has shape {tuple(data.shape)} "
+                f"but shape={tuple(shape)} was requested."
+            )
+        if data.dtype.kind in "iub" or not data.flags.writeable or data.base is not None:
+            data = data.copy()
+        super().__init__(data)
+        self.name = name or "variable"
+        self.path = self.name
+        self.trainable = trainable
+        self.regularizer = None
+        self.constraint = None
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        self._needs_grad = self._trainable and self.data.dtype.kind == "f"
+
+    @property
+    def value(self):
+        """The current value (this variable itself, so gradients still flow)."""
+        return self
+
+    def assign(self, value):
+        """Replace the values in place; the shape must stay the same."""
+        new = backend.convert_to_array(value, self.data.dtype)
+        if tuple(new.shape) != self.shape:
+            raise ValueError(
+                f"Cannot assign a value of shape {tuple(new.shape)} to variable "
+                f"{self.path!r} of shape {self.shape}."
+            )
+        self.data[...] = new
+        return self
+
+    def assign_add(self, value):
+        self.data += backend.convert_to_array(value, self.data.dtype)
+        return self
+
+    def assign_sub(self, value):
+        self.data -= backend.convert_to_array(value, self.data.dtype)
+        return self
+
+    def __repr__(self):
+        body = repr(self.numpy()).replace("array(", "", 1)[:-1]
+        return (
+            f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, "
+            f"value={body}>"
+        )

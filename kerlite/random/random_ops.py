@@ -1,0 +1,71 @@
+"""Random tensors (as ``keras.random``), drawn on the host and moved to the backend."""
+
+from kerlite import backend
+from kerlite.autodiff.tensor import Tensor, as_tensor, record
+from kerlite.random.seed_generator import host_generator
+
+
+def _to_backend(array, dtype):
+    return Tensor(backend.convert_to_array(array, backend.standardize_dtype(dtype)))
+
+
+def _shape(shape):
+    return (int(shape),) if isinstance(shape, int) else tuple(int(n) for n in shape)
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Samples from the normal distribution N(mean, stddev**2)."""
+    values = host_generator(seed).normal(mean, stddev, size=_shape(shape))
+    return _to_backend(values, dtype)
+
+
+def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    """Samples from the uniform distribution on [minval, maxval)."""
+    values = host_generator(seed).uniform(minval, maxval, size=_shape(shape))
+    return _to_backend(values, dtype)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Normal samples, redrawn until they lie within two standard deviations."""
+    generator = host_generator(seed)
+    values = generator.standard_normal(size=_shape(shape))
+    outside = abs(values) > 2
+    while outside.any():
+        values[outside] = generator.standard_normal(size=int(outside.sum()))
+        outside = abs(values) > 2
+    return _to_backend(mean + stddev * values, dtype)
+
+
+def randint(shape, minval, maxval, dtype="int32", seed=None):
+    """Random integers in [minval, maxval)."""
+    values = host_generator(seed).integers(minval, maxval, size=_shape(shape))
+    return _to_backend(values, dtype)
+
+
+def shuffle(x, axis=0, seed=None):
+    """A copy of ``x`` with its entries permuted along ``axis``."""
+    x = as_tensor(x)
+    order = host_generator(seed).permutation(x.shape[axis])
+    xp = backend.get_array_module(x.data)
+    return Tensor(xp.take(x.data, xp.asarray(order), axis=axis))
+
+
+def dropout(inputs, rate, noise_shape=None, seed=None):
+    """Zero each entry with probability ``rate``; scale the rest by 1/(1-rate).
+
+    The expected value is unchanged.  d/dx = mask / (1 - rate).
+    """
+    x = as_tensor(inputs)
+    if not 0 <= rate < 1:
+        raise ValueError(f"dropout rate must be in [0, 1). Received: rate={rate}")
+    shape = x.shape if noise_shape is None else tuple(
+        n if m is None else m for n, m in zip(x.shape, noise_shape))
+    keep = host_generator(seed).random(size=shape) >= rate
+    scale = backend.convert_to_array(keep / (1.0 - rate), x.data.dtype)
+    return record(x.data * scale, (x,), lambda g: (unbroadcast_to(g * scale, x.shape),))
+
+
+def unbroadcast_to(grad, shape):
+    from kerlite.ops._helpers import unbroadcast
+
+    return unbroadcast(grad, shape)

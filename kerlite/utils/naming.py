@@ -1,0 +1,22 @@
+"""Unique, readable names the Keras way: dense, dense_1, dense_2, ..."""
+
+import re
+
+_counts = {}
+
+
+def to_snake_case(name):
+    """``"BatchNormalization"`` -> ``"batch_normalization"``."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def unique_name(prefix):
+    """``prefix`` the first time, then ``prefix_1``, ``prefix_2``, ..."""
+    count = _counts.get(prefix, 0)
+    _counts[prefix] = count + 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def reset_uids():
+    _counts.clear()
