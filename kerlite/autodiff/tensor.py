@@ -26,7 +26,9 @@ class Tensor:
     get a NumPy array back.
     """
 
-    __slots__ = ("data", "_parents", "_backward", "_needs_grad", "__weakref__")
+    # _keras_mask: set by a layer on its output (Embedding(mask_zero=True), Masking...);
+    # read with getattr(t, "_keras_mask", None) by the layers that come after it.
+    __slots__ = ("data", "_parents", "_backward", "_needs_grad", "_keras_mask", "__weakref__")
     __array_priority__ = 100  # NumPy defers `array + tensor` to Tensor.__radd__
 
     def __init__(self, data, parents=(), backward=None):
@@ -92,7 +94,8 @@ class Tensor:
 
     def __repr__(self):
         body = repr(backend.to_numpy(self.data)).replace("array(", "", 1)
-        return f"<Tensor shape={self.shape}, dtype={self.dtype}, {body[:-1]}>"
+        body = body[:-1].replace(f", dtype={self.dtype}", "")  # dtype is shown already
+        return f"<Tensor shape={self.shape}, dtype={self.dtype}, {body}>"
 
     __hash__ = object.__hash__
 

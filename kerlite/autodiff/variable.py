@@ -41,7 +41,9 @@ class Variable(Tensor):
                 f"Variable {name!r}: the initial value has shape {tuple(data.shape)} "
                 f"but shape={tuple(shape)} was requested."
             )
-        if data.dtype.kind in "iub" or not data.flags.writeable or data.base is not None:
+        shares_caller_array = data is (value.data if isinstance(value, Tensor) else value)
+        if (shares_caller_array or data.dtype.kind in "iub" or not data.flags.writeable
+                or data.base is not None):
             data = data.copy()
         super().__init__(data)
         self.name = name or "variable"
@@ -85,6 +87,7 @@ class Variable(Tensor):
 
     def __repr__(self):
         body = repr(self.numpy()).replace("array(", "", 1)[:-1]
+        body = body.replace(f", dtype={self.dtype}", "")  # dtype is shown already
         return (
             f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, "
             f"value={body}>"

@@ -4,14 +4,41 @@ Every op accepts Tensors, NumPy/CuPy arrays and Python numbers, returns a ``Tens
 and (while a GradientTape records) remembers its backward rule, written next to it.
 """
 
-from kerlite.ops.arithmetic import (add, divide, floor_divide, mod, multiply, negative,
-                                    power, subtract, true_divide)
-from kerlite.ops.comparison import (equal, greater, greater_equal, less, less_equal,
-                                    logical_and, logical_not, logical_or, not_equal)
-from kerlite.ops.creation import (cast, convert_to_numpy, convert_to_tensor, ones, shape,
-                                  zeros)
-from kerlite.ops.elementwise import abs, absolute, clip, exp, log, sqrt, square
-from kerlite.ops.linalg import dot, matmul
-from kerlite.ops.reductions import amax, amin, max, mean, min, sum
-from kerlite.ops.shape import (concatenate, expand_dims, get_item, reshape, squeeze,
-                               transpose)
+from kerlite.ops.activations import (celu, elu, gelu, hard_sigmoid, hard_silu,
+                                     hard_swish, leaky_relu, log_sigmoid, mish, relu,
+                                     relu6, selu, sigmoid, silu, softplus, softsign,
+                                     swish)
+from kerlite.ops.arithmetic import (add, divide, floor_divide, maximum, minimum, mod,
+                                    multiply, negative, power, subtract, true_divide)
+from kerlite.ops.comparison import (equal, greater, greater_equal, isclose, isfinite,
+                                    isinf, isnan, less, less_equal, logical_and,
+                                    logical_not, logical_or, logical_xor, not_equal)
+from kerlite.ops.control_flow import cond, fori_loop, vectorized_map, while_loop
+from kerlite.ops.core import (cast, convert_to_numpy, convert_to_tensor, is_tensor, ndim,
+                              shape, size, stop_gradient)
+from kerlite.ops.creation import (arange, eye, full, full_like, identity, linspace, ones,
+                                  ones_like, tri, zeros, zeros_like)
+from kerlite.ops.crossentropy import (binary_crossentropy, categorical_crossentropy,
+                                      sparse_categorical_crossentropy)
+from kerlite.ops.elementwise import (abs, absolute, arctan, ceil, clip, cos, erf, exp,
+                                     expm1, floor, log, log1p, reciprocal, round, rsqrt,
+                                     sign, sin, sqrt, square, tan, tanh)
+from kerlite.ops.indexing import (get_item, one_hot, slice, slice_update, take,
+                                  take_along_axis, where)
+from kerlite.ops.joining import (concatenate, pad, repeat, split, stack, tile,
+                                 unstack)
+from kerlite.ops.linalg import dot, einsum, matmul, outer, tensordot
+from kerlite.ops.norms import moments, norm, normalize
+from kerlite.ops.reductions import (all, amax, amin, any, count_nonzero, cumsum, max,
+                                    mean, min, prod, std, sum, var)
+from kerlite.ops.shape import (broadcast_to, expand_dims, flip, moveaxis, ravel, reshape,
+                               squeeze, swapaxes, transpose, tril, triu)
+from kerlite.ops.softmax import log_softmax, logsumexp, softmax
+from kerlite.ops.sorting import argmax, argmin, argsort, sort, top_k
+
+# Importing the module kerlite/ops/shape.py bound the name `shape` to that module; make
+# `ops.shape` the function again (the module stays importable as kerlite.ops.shape).
+from kerlite.ops.core import shape  # noqa: E402,F811
+from kerlite.ops.recurrent import gru, lstm, simple_rnn
+from kerlite.ops.convolution import conv, conv_transpose, depthwise_conv, separable_conv
+from kerlite.ops.pooling import average_pool, max_pool

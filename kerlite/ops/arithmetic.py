@@ -1,6 +1,8 @@
 """Elementwise arithmetic with NumPy broadcasting; each backward rule sits by its op."""
 
+from kerlite import backend
 from kerlite.autodiff.tensor import as_tensor, record
+from kerlite.backend import get_array_module
 from kerlite.ops._helpers import tensors, unbroadcast
 
 
@@ -41,9 +43,8 @@ def divide(x1, x2):
     """x1 / x2.  d/dx1 = 1/x2, d/dx2 = -x1/x2**2."""
     a, b = tensors(x1, x2)
     if a.data.dtype.kind in "iub" and b.data.dtype.kind in "iub":
-        from kerlite import backend
-
         a = as_tensor(a.data.astype(backend.floatx()))
+        b = as_tensor(b.data.astype(backend.floatx()))
     out = a.data / b.data
 
     def backward(g):
@@ -85,14 +86,39 @@ def power(x1, x2):
     out = a.data ** b.data
 
     def backward(g):
-        from kerlite.backend import get_array_module
-
         xp = get_array_module(a.data)
-        grad_a = g * b.data * a.data ** (b.data - 1)
-        grad_b = None
+        grad_a = grad_b = None
+        if a._needs_grad:
+            grad_a = unbroadcast(g * b.data * a.data ** (b.data - 1), a.data.shape)
         if b._needs_grad:
             safe_log = xp.log(xp.where(a.data > 0, a.data, 1))
             grad_b = unbroadcast(g * out * safe_log, b.data.shape)
-        return unbroadcast(grad_a, a.data.shape), grad_b
+        return grad_a, grad_b
 
     return record(out, (a, b), backward)
+
+
+def _choose(x1, x2, pick_first):
+    """Shared by maximum/minimum: the gradient goes to the chosen input (halved at ties)."""
+    a, b = tensors(x1, x2)
+    first = pick_first(a.data, b.data)
+    xp = get_array_module(a.data, b.data)
+    out = xp.where(first, a.data, b.data)
+    tie = a.data == b.data
+
+    def backward(g):
+        share_a = xp.where(tie, g.dtype.type(0.5), first.astype(g.dtype))
+        return (unbroadcast(g * share_a, a.data.shape),
+                unbroadcast(g * (1 - share_a), b.data.shape))
+
+    return record(out, (a, b), backward)
+
+
+def maximum(x1, x2):
+    """The larger of x1 and x2, elementwise.  The gradient goes to the larger one."""
+    return _choose(x1, x2, lambda a, b: a >= b)
+
+
+def minimum(x1, x2):
+    """The smaller of x1 and x2, elementwise.  The gradient goes to the smaller one."""
+    return _choose(x1, x2, lambda a, b: a <= b)

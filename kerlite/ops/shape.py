@@ -1,7 +1,13 @@
-"""Shape operations: reshape, transpose, slicing, joining and splitting tensors."""
+"""Shape operations: same values, new arrangement (reshape, transpose, squeeze, flip, ...).
 
-from kerlite.autodiff.tensor import Tensor, as_tensor, record
+Every backward rule undoes the rearrangement on the gradient. ``x[key]`` (``get_item``)
+is in ``indexing.py``; joining and splitting in ``joining.py``.
+"""
+
+from kerlite.autodiff.tensor import as_tensor, record
 from kerlite.backend import get_array_module
+from kerlite.ops._helpers import normalize_axis, unbroadcast
+from kerlite.ops.indexing import get_item  # noqa: F401  (Tensor.__getitem__ finds it here)
 
 
 def reshape(x, newshape):
@@ -11,7 +17,19 @@ def reshape(x, newshape):
     if isinstance(newshape, int):
         newshape = (newshape,)
     newshape = tuple(-1 if n is None else int(n) for n in newshape)
-    return record(x.data.reshape(newshape), (x,), lambda g: (g.reshape(shape),))
+    try:
+        out = x.data.reshape(newshape)
+    except ValueError:
+        raise ValueError(
+            f"Cannot reshape a tensor of shape {shape} ({x.data.size} values) into "
+            f"shape {newshape}: the number of values must stay the same."
+        ) from None
+    return record(out, (x,), lambda g: (g.reshape(shape),))
+
+
+def ravel(x):
+    """The values as a 1-D tensor, in row-major order."""
+    return reshape(x, (-1,))
 
 
 def transpose(x, axes=None):
@@ -26,35 +44,27 @@ def transpose(x, axes=None):
                   lambda g: (xp.transpose(g, inverse),))
 
 
-def _plain_key(key):
-    """Indices may be tensors themselves: use their arrays."""
-    if isinstance(key, tuple):
-        return tuple(_plain_key(k) for k in key)
-    if isinstance(key, Tensor):
-        return key.data
-    return key
-
-
-def get_item(x, key):
-    """``x[key]`` with NumPy indexing.  The gradient is scattered back (adding repeats)."""
+def swapaxes(x, axis1, axis2):
+    """Exchange two axes.  The gradient swaps them back."""
     x = as_tensor(x)
-    key = _plain_key(key)
-    xp = get_array_module(x.data)
-    shape, dtype = x.data.shape, x.data.dtype
+    order = list(range(x.ndim))
+    order[axis1], order[axis2] = order[axis2], order[axis1]
+    return transpose(x, order)
 
-    def backward(g):
-        grad = xp.zeros(shape, dtype=dtype)
-        if xp.__name__ == "numpy":
-            xp.add.at(grad, key, g)
-        else:  # cupy
-            xp.add.at(grad, key, g)
-        return (grad,)
 
-    return record(x.data[key], (x,), backward)
+def moveaxis(x, source, destination):
+    """Move axes to new positions, keeping the order of the others."""
+    x = as_tensor(x)
+    source = normalize_axis(source, x.ndim)
+    destination = normalize_axis(destination, x.ndim)
+    order = [a for a in range(x.ndim) if a not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return transpose(x, order)
 
 
 def expand_dims(x, axis):
-    """Insert a size-1 axis at ``axis``."""
+    """Insert a size-1 axis at ``axis`` (an int or a tuple of ints)."""
     x = as_tensor(x)
     xp = get_array_module(x.data)
     shape = x.data.shape
@@ -66,25 +76,52 @@ def squeeze(x, axis=None):
     x = as_tensor(x)
     xp = get_array_module(x.data)
     shape = x.data.shape
+    if axis is not None:
+        for a in normalize_axis(axis, x.ndim):
+            if shape[a] != 1:
+                raise ValueError(
+                    f"Cannot squeeze axis {a} of a tensor of shape {shape}: it has size "
+                    f"{shape[a]}, not 1."
+                )
     return record(xp.squeeze(x.data, axis=axis), (x,), lambda g: (g.reshape(shape),))
 
 
-def concatenate(xs, axis=0):
-    """Join tensors along an existing axis.  The gradient is split at the same places."""
-    xs = [as_tensor(x) for x in xs]
-    xp = get_array_module(*[x.data for x in xs])
-    axis = axis % xs[0].ndim
-    sizes = [x.data.shape[axis] for x in xs]
-    bounds = [0]
-    for n in sizes:
-        bounds.append(bounds[-1] + n)
+def broadcast_to(x, shape):
+    """Repeat ``x`` along size-1 and new leading axes to reach ``shape``.
 
-    def backward(g):
-        index = [slice(None)] * g.ndim
-        grads = []
-        for start, stop in zip(bounds[:-1], bounds[1:]):
-            index[axis] = slice(start, stop)
-            grads.append(g[tuple(index)])
-        return grads
+    The gradient is summed back over the repeated axes.
+    """
+    x = as_tensor(x)
+    xp = get_array_module(x.data)
+    source = x.data.shape
+    return record(xp.broadcast_to(x.data, tuple(shape)), (x,),
+                  lambda g: (unbroadcast(g, source),))
 
-    return record(xp.concatenate([x.data for x in xs], axis=axis), tuple(xs), backward)
+
+def flip(x, axis=None):
+    """Reverse the order of the entries along ``axis`` (all axes if None)."""
+    x = as_tensor(x)
+    xp = get_array_module(x.data)
+    axes = normalize_axis(axis, x.ndim)
+    return record(xp.flip(x.data, axes), (x,), lambda g: (xp.flip(g, axes),))
+
+
+def _triangle(x, k, lower):
+    x = as_tensor(x)
+    xp = get_array_module(x.data)
+    rows, cols = x.data.shape[-2:]
+    keep = xp.tri(rows, cols, k, dtype=bool)
+    if not lower:
+        keep = ~xp.tri(rows, cols, k - 1, dtype=bool)
+    zero = x.data.dtype.type(0)
+    return record(xp.where(keep, x.data, zero), (x,), lambda g: (xp.where(keep, g, zero),))
+
+
+def tril(x, k=0):
+    """The lower triangle of the last two axes (entries above diagonal k set to 0)."""
+    return _triangle(x, k, lower=True)
+
+
+def triu(x, k=0):
+    """The upper triangle of the last two axes (entries below diagonal k set to 0)."""
+    return _triangle(x, k, lower=False)

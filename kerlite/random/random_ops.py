@@ -1,5 +1,7 @@
 """Random tensors (as ``keras.random``), drawn on the host and moved to the backend."""
 
+import numpy  # host-side sampling only; results move to the backend in _to_backend
+
 from kerlite import backend
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
 from kerlite.random.seed_generator import host_generator
@@ -50,22 +52,36 @@ def shuffle(x, axis=0, seed=None):
     return Tensor(xp.take(x.data, xp.asarray(order), axis=axis))
 
 
+def categorical(logits, num_samples, dtype="int32", seed=None):
+    """Draw class indices from unnormalised log-probabilities, one row per batch entry.
+
+    Returns shape (batch, num_samples); each row's classes follow softmax(logits[row]).
+    """
+    logits = backend.to_numpy(as_tensor(logits).data).astype("float64")
+    if logits.ndim != 2:
+        raise ValueError(
+            "categorical() expects logits of shape (batch_size, num_classes). "
+            f"Received: logits.shape={logits.shape}"
+        )
+    probabilities = numpy.exp(logits - logits.max(axis=1, keepdims=True))
+    cumulative = numpy.cumsum(probabilities / probabilities.sum(axis=1, keepdims=True), axis=1)
+    draws = host_generator(seed).random(size=(logits.shape[0], num_samples, 1))
+    samples = (draws > cumulative[:, None, :]).sum(axis=-1)
+    return _to_backend(numpy.minimum(samples, logits.shape[1] - 1), dtype)
+
+
 def dropout(inputs, rate, noise_shape=None, seed=None):
     """Zero each entry with probability ``rate``; scale the rest by 1/(1-rate).
 
     The expected value is unchanged.  d/dx = mask / (1 - rate).
     """
     x = as_tensor(inputs)
-    if not 0 <= rate < 1:
+    if not 0 <= float(rate) < 1:
         raise ValueError(f"dropout rate must be in [0, 1). Received: rate={rate}")
     shape = x.shape if noise_shape is None else tuple(
         n if m is None else m for n, m in zip(x.shape, noise_shape))
     keep = host_generator(seed).random(size=shape) >= rate
     scale = backend.convert_to_array(keep / (1.0 - rate), x.data.dtype)
-    return record(x.data * scale, (x,), lambda g: (unbroadcast_to(g * scale, x.shape),))
-
-
-def unbroadcast_to(grad, shape):
-    from kerlite.ops._helpers import unbroadcast
-
-    return unbroadcast(grad, shape)
+    xp = backend.get_array_module(x.data)
+    scale = xp.asarray(scale)  # on the input's device
+    return record(x.data * scale, (x,), lambda g: (g * scale,))

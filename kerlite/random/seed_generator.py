@@ -22,7 +22,12 @@ class SeedGenerator:
     numbers, and two generators built with the same seed give the same sequence.
     """
 
-    def __init__(self, seed=None, name=None):
+    def __init__(self, seed=None, name=None, **kwargs):
+        if seed is not None and not isinstance(seed, (int, numpy.integer)):
+            raise ValueError(
+                "SeedGenerator(seed=...) expects an int or None. "
+                f"Received: seed={seed!r} of type {type(seed).__name__}"
+            )
         if seed is None:
             seed = int(_Global.generator.integers(0, 2**31 - 1))
         self.initial_seed = seed
@@ -32,6 +37,13 @@ class SeedGenerator:
     def get_config(self):
         return {"seed": self.initial_seed}
 
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<SeedGenerator name={self.name}, seed={self.initial_seed}>"
+
 
 def host_generator(seed):
     """The NumPy Generator for ``seed``: None (global), an int, or a SeedGenerator."""
@@ -39,7 +51,8 @@ def host_generator(seed):
         return _Global.generator
     if isinstance(seed, SeedGenerator):
         return seed.generator
-    if isinstance(seed, (int, numpy.integer)):
+    if isinstance(seed, (int, numpy.integer)) and not isinstance(seed, bool):
+        # The same int seed gives the same numbers at every call (as in Keras).
         return numpy.random.default_rng(int(seed))
     raise ValueError(
         "seed must be None, an int or a kerlite.random.SeedGenerator. "
