@@ -8,7 +8,8 @@ _counts = {}
 def to_snake_case(name):
     """``"BatchNormalization"`` -> ``"batch_normalization"``."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    # Keras splits only lowercase-uppercase pairs: "Conv2D" -> "conv2d", "MaxPooling2D" -> "max_pooling2d"
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def unique_name(prefix):

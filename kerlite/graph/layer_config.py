@@ -1,0 +1,60 @@
+"""A layer's configuration: the arguments that re-create it (``get_config``/``from_config``).
+
+Mixed into ``Layer``. The format is Keras 3's, so kerlite and Keras read each other's
+saved models. A user layer that does not write ``get_config`` gets one automatically
+from the arguments it was created with (as Keras does).
+"""
+
+import inspect
+
+
+class ConfigMixin:
+    """get_config, from_config, get_build_config, build_from_config."""
+
+    def get_config(self):
+        """The constructor arguments as a JSON-able dict (subclasses add theirs)."""
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": {"module": "keras", "class_name": "DTypePolicy",
+                            "config": {"name": self._dtype}, "registered_name": None}}
+        if self.activity_regularizer is not None:
+            from kerlite import regularizers
+
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        user_class = not type(self).__module__.startswith("kerlite.")
+        if user_class and type(self).get_config is ConfigMixin.get_config:
+            config.update(_automatic_config(self))
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        dtype = config.get("dtype")
+        if isinstance(dtype, dict):
+            config["dtype"] = dtype.get("config", {}).get("name")
+        return cls(**config)
+
+    def get_build_config(self):
+        if self._build_input_shape is not None:
+            return {"input_shape": self._build_input_shape}
+        return None
+
+    def build_from_config(self, config):
+        if config and "input_shape" in config:
+            self.build(config["input_shape"])
+
+
+def _automatic_config(layer):
+    """Keras's automatic config: the plain arguments the layer was created with."""
+    args, kwargs = layer._init_arguments
+    try:
+        bound = inspect.signature(type(layer).__init__).bind(layer, *args, **kwargs)
+    except TypeError:
+        return {}
+    config = {}
+    for key, value in list(bound.arguments.items())[1:]:
+        parameter = inspect.signature(type(layer).__init__).parameters[key]
+        if parameter.kind == parameter.VAR_KEYWORD:
+            config.update(value)
+        elif parameter.kind != parameter.VAR_POSITIONAL:
+            config[key] = value
+    return config

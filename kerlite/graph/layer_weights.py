@@ -1,0 +1,194 @@
+"""A layer's state: weights (trainable or not), freezing, and losses.
+
+Mixed into ``Layer``. Weight order is Keras's: the layer's own weights in creation
+order, then each nested layer's. ``get_weights``/``set_weights`` speak NumPy.
+"""
+
+import numpy
+
+from kerlite.graph import nest
+
+from kerlite import backend
+from kerlite.autodiff.variable import Variable
+
+
+# Layers whose add_loss list is not empty. A top-level call clears the losses of its own
+# layers only when this is not empty, so calls without losses pay nothing.
+LAYERS_WITH_LOSSES = []
+
+# Attributes that point to other layers without owning them.
+_NOT_SUBLAYER_ATTRIBUTES = frozenset(("_inbound_nodes", "_outbound_nodes"))
+
+
+class WeightsMixin:
+    """add_weight, weights, trainable/non-trainable weights, counting, losses."""
+
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                   autocast=True, regularizer=None, constraint=None, aggregation="none",
+                   overwrite_with_gradient=False, name=None):
+        """Create a weight (a ``kerlite.Variable``) owned by this layer.
+
+        ``initializer`` defaults to ``"glorot_uniform"`` for floats, ``"zeros"`` else.
+        """
+        from kerlite import constraints, initializers, regularizers
+
+        dtype = backend.standardize_dtype(dtype or self.dtype)
+        shape = () if shape is None else tuple(shape)
+        if initializer is None:
+            initializer = "glorot_uniform" if "float" in dtype else "zeros"
+        initializer = initializers.get(initializer)
+        variable = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
+                            name=name or "variable")
+        variable.path = f"{self.name}/{variable.name}"
+        variable.regularizer = regularizers.get(regularizer)
+        variable.constraint = constraints.get(constraint)
+        if trainable:
+            self._trainable_variables.append(variable)
+            if not self._trainable:
+                variable.trainable = False
+        else:
+            self._non_trainable_variables.append(variable)
+        return variable
+
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, name=None,
+                     **kwargs):
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
+                               trainable=trainable, name=name, **kwargs)
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        """Freeze (False) or unfreeze this layer and every layer inside it."""
+        value = bool(value)
+        self._trainable = value
+        for variable in self._trainable_variables:
+            variable.trainable = value
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    @property
+    def weights(self):
+        """All weights: this layer's own, in creation order, then nested layers'."""
+        weights, seen = [], set()
+        own = self._trainable_variables + self._non_trainable_variables
+        for variable in own + [w for layer in self._sublayers() for w in layer.weights]:
+            if id(variable) not in seen:
+                seen.add(id(variable))
+                weights.append(variable)
+        return weights
+
+    variables = weights
+
+    @property
+    def trainable_weights(self):
+        if not self._trainable:
+            return []
+        return [v for v in self.weights if v.trainable]
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        if not self._trainable:
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
+
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self):
+        """The weights as NumPy arrays (copies), in ``weights`` order."""
+        return [numpy.array(backend.to_numpy(v.data)) for v in self.weights]
+
+    def set_weights(self, weights):
+        """Set the weights from a list of arrays in ``weights`` order (shapes checked)."""
+        variables = self.weights
+        weights = list(weights)
+        if len(weights) != len(variables):
+            raise ValueError(
+                f'You called `set_weights(weights)` on layer "{self.name}" with a '
+                f"weight list of length {len(weights)}, but the layer was expecting "
+                f"{len(variables)} weights: "
+                f"{[(v.name, v.shape) for v in variables]}."
+            )
+        for variable, value in zip(variables, weights):
+            value_shape = tuple(numpy.shape(value))
+            if value_shape != variable.shape:
+                raise ValueError(
+                    f'Layer "{self.name}" weight shape {variable.shape} '
+                    f"({variable.path}) is not compatible with provided weight shape "
+                    f"{value_shape}."
+                )
+        for variable, value in zip(variables, weights):
+            variable.assign(value)
+
+    def count_params(self):
+        """How many numbers the weights hold (the summary's "Param #")."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the "
+                "layer isn't built. You can build it manually via: "
+                "`layer.build(input_shape)`."
+            )
+        return int(sum(int(numpy.prod(v.shape)) for v in self.weights))
+
+    # --- nested layers ---------------------------------------------------------------
+    def _sublayers(self):
+        """Layers held directly in attributes (also inside lists, tuples and dicts)."""
+        found = []
+        for key, value in self.__dict__.items():
+            if key in _NOT_SUBLAYER_ATTRIBUTES:
+                continue
+            if isinstance(value, WeightsMixin):
+                found.append(value)
+            elif type(value) in (list, tuple, dict) and value:
+                found.extend(v for v in nest.flatten(value) if isinstance(v, WeightsMixin))
+        return found
+
+    def _flatten_layers(self, include_self=True):
+        """This layer and all nested layers, each once, parents before children."""
+        result, seen, stack = [], set(), [self]
+        while stack:
+            layer = stack.pop(0)
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            if layer is not self or include_self:
+                result.append(layer)
+            stack[0:0] = layer._sublayers()
+        return result
+
+    # --- losses ----------------------------------------------------------------------
+    def add_loss(self, loss):
+        """Add a scalar to ``losses`` (cleared at the start of each top-level call)."""
+        from kerlite.graph.keras_tensor import KerasTensor
+
+        if isinstance(loss, KerasTensor):
+            return  # symbolic losses have no value; the eager call adds the real one
+        if not self._losses:
+            LAYERS_WITH_LOSSES.append(self)
+        self._losses.append(loss)
+
+    def _clear_losses(self):
+        """Forget the add_loss values of this layer and the layers inside it."""
+        mine = {id(layer) for layer in self._flatten_layers()}
+        keep = []
+        for layer in LAYERS_WITH_LOSSES:
+            if id(layer) in mine:
+                layer._losses.clear()
+            else:
+                keep.append(layer)
+        LAYERS_WITH_LOSSES[:] = keep
+
+    @property
+    def losses(self):
+        """``add_loss`` values of this and nested layers, then weight regularizers."""
+        losses = []
+        for layer in self._flatten_layers():
+            losses.extend(layer._losses)
+        for variable in self.trainable_weights:
+            if variable.regularizer is not None:
+                losses.append(variable.regularizer(variable))
+        return losses

@@ -1,0 +1,76 @@
+"""Working out what a layer returns for symbolic inputs.
+
+A layer that defines ``compute_output_shape`` is asked directly. Otherwise (a user layer
+with only ``call``) the call is run on small arrays of zeros with no gradient recording.
+If some input sizes are unknown (None), it runs twice with different stand-in sizes, and
+an output axis whose size changes between the two runs is unknown (None) too.
+"""
+
+from kerlite import backend
+from kerlite.autodiff.tensor import Tensor, _Recording
+from kerlite.graph import nest
+from kerlite.graph.keras_tensor import KerasTensor
+
+_BATCH_SIZES = (2, 3)  # stand-ins for an unknown batch axis, one per trial run
+_AXIS_SIZES = (24, 37)  # stand-ins for any other unknown axis
+
+
+def is_shape(value):
+    """True for one shape: a tuple/list of ints and Nones (not a list of shapes)."""
+    return isinstance(value, (tuple, list)) and all(
+        n is None or isinstance(n, int) for n in value)
+
+
+def shapes_to_tensors(shapes, dtype):
+    """KerasTensors for a shape or a (nested) structure of shapes."""
+    if is_shape(shapes):
+        return KerasTensor(tuple(shapes), dtype=dtype)
+    if isinstance(shapes, dict):
+        return {key: shapes_to_tensors(value, dtype) for key, value in shapes.items()}
+    return type(shapes)(shapes_to_tensors(item, dtype) for item in shapes)
+
+
+def _zeros_for(tensor, trial):
+    xp = backend.get_array_module()
+    sizes = [_BATCH_SIZES[trial] if (axis == 0 and n is None) else
+             (_AXIS_SIZES[trial] if n is None else n)
+             for axis, n in enumerate(tensor.shape)]
+    return Tensor(xp.zeros(sizes, dtype=tensor.dtype))
+
+
+def _run(layer, args, kwargs, trial):
+    def concrete(value):
+        return _zeros_for(value, trial) if isinstance(value, KerasTensor) else value
+
+    args = nest.map_structure(concrete, args)
+    kwargs = nest.map_structure(concrete, kwargs)
+    return layer._call_eagerly_for_spec(args, kwargs)
+
+
+def infer_output_spec(layer, args, kwargs):
+    """KerasTensors describing ``layer.call(*args, **kwargs)`` (no Node recorded)."""
+    depth = _Recording.depth
+    _Recording.depth = 0  # no gradients for the trial runs
+    saved_losses = [(inner, list(inner._losses)) for inner in layer._flatten_layers()]
+    unknown = any(None in t.shape for t in nest.flatten([args, kwargs])
+                  if isinstance(t, KerasTensor))
+    try:
+        outputs = _run(layer, args, kwargs, 0)
+        first = nest.flatten(outputs)
+        if unknown:  # a second run tells which output sizes follow the unknown ones
+            outputs = _run(layer, args, kwargs, 1)
+    finally:
+        _Recording.depth = depth
+        for inner, losses in saved_losses:  # losses of a trial run on zeros are not real
+            inner._losses[:] = losses
+    second = nest.flatten(outputs)
+    specs = []
+    for a, b in zip(first, second):
+        if not hasattr(b, "shape"):
+            raise TypeError(
+                f'Layer "{layer.name}" returned {type(b).__name__} from call(); '
+                "a layer must return tensors (use kerlite.ops inside call)."
+            )
+        shape = tuple(None if n != m else n for n, m in zip(a.shape, b.shape))
+        specs.append(KerasTensor(shape, dtype=b.dtype))
+    return nest.pack_like(outputs, specs)

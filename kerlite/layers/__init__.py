@@ -1,0 +1,17 @@
+"""The built-in layers, one layer (or one tight family) per file, grouped in folders.
+
+``Dense`` lives in ``layers/core/dense.py``, ``Conv2D`` in ``layers/convolutional/``...
+"""
+
+from kerlite.graph.input_spec import InputSpec
+from kerlite.layers.layer import Layer
+from kerlite.layers.input_layer import Input, InputLayer
+from kerlite.layers.convolutional import *  # noqa: F401,F403
+from kerlite.layers.core import *  # noqa: F401,F403
+from kerlite.layers.merging import *  # noqa: F401,F403
+from kerlite.layers.normalization import *  # noqa: F401,F403
+from kerlite.layers.pooling import *  # noqa: F401,F403
+from kerlite.layers.recurrent import *  # noqa: F401,F403
+from kerlite.layers.regularization import *  # noqa: F401,F403
+from kerlite.layers.reshaping import *  # noqa: F401,F403
+from kerlite.layers.wrappers import *  # noqa: F401,F403

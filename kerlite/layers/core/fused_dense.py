@@ -1,0 +1,58 @@
+"""The fused Dense op: y = activation(x @ W + b) in one recorded step.
+
+One op instead of three (matmul, add, activation) saves Python overhead per training
+step. The backward rule, for z = x @ W + b and y = f(z):
+    dz = dy * f'(z)   (f' written with y: relu: y > 0, sigmoid: y (1 - y), tanh: 1 - y**2)
+    dx = dz @ W^T,    dW = x^T @ dz,    db = sum of dz over all but the last axis
+Inputs with more than two axes (batch, time, features) use their last axis.
+"""
+
+from kerlite.autodiff.tensor import Tensor, as_tensor, record
+from kerlite.backend import get_array_module
+
+FUSED_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
+
+
+def _apply(name, z, xp):
+    if name == "relu":
+        return xp.maximum(z, 0, out=z)
+    if name == "sigmoid":
+        return 0.5 + 0.5 * xp.tanh(0.5 * z)  # 1 / (1 + e**-z), without overflow
+    if name == "tanh":
+        return xp.tanh(z, out=z)
+    return z
+
+
+def _slope_times(name, g, y):
+    if name == "relu":
+        return g * (y > 0)
+    if name == "sigmoid":
+        return g * y * (1 - y)
+    if name == "tanh":
+        return g * (1 - y * y)
+    return g
+
+
+def dense(x, kernel, bias=None, activation="linear"):
+    """activation(x @ kernel + bias); ``activation`` one of FUSED_ACTIVATIONS."""
+    x = as_tensor(x)
+    if x.data.dtype.kind != "f":  # integer inputs (e.g. 0/1 flags) compute as floats
+        x = Tensor(x.data.astype(kernel.data.dtype))
+    xp = get_array_module(x.data)
+    x_data, w_data = x.data, kernel.data
+    z = x_data @ w_data
+    if bias is not None:
+        z += bias.data
+    y = _apply(activation, z, xp)
+
+    def backward(g):
+        dz = _slope_times(activation, g, y)
+        dz_rows = dz.reshape(-1, dz.shape[-1])
+        grad_x = dz @ w_data.T if x._needs_grad else None  # not for the model input
+        grad_w = x_data.reshape(-1, x_data.shape[-1]).T @ dz_rows
+        if bias is None:
+            return grad_x, grad_w
+        return grad_x, grad_w, dz_rows.sum(axis=0)
+
+    parents = (x, kernel) if bias is None else (x, kernel, bias)
+    return record(y, parents, backward)

@@ -1,0 +1,202 @@
+"""Sequential: a plain stack of layers, each feeding the next.
+
+Internally it is a Functional graph (``Input -> layer 1 -> layer 2 ...``), built as soon
+as the input shape is known: from an ``Input`` added first, from ``input_shape=`` on the
+first layer, from ``build(input_shape)``, or from the first data it is called on.
+"""
+
+from kerlite.graph.keras_tensor import KerasTensor
+from kerlite.layers.input_layer import InputLayer
+from kerlite.layers.layer import Layer
+from kerlite.models.functional import Functional
+from kerlite.models.model import Model
+
+
+class Sequential(Model):
+    """``keras.Sequential([layers.Dense(64, activation="relu"), layers.Dense(10)])``."""
+
+    def __init__(self, layers=None, trainable=True, name=None, **kwargs):
+        Model.__init__(self, name=name, trainable=trainable, **kwargs)
+        self._layers = []
+        self._functional = None
+        for layer in layers or []:
+            self.add(layer, rebuild=False)
+        self._rebuild()
+
+    def _sublayers(self):
+        return list(self._layers)
+
+    @property
+    def layers(self):
+        """The layers, without the InputLayer (as Keras 3)."""
+        if self._layers and isinstance(self._layers[0], InputLayer):
+            return self._layers[1:]
+        return list(self._layers)
+
+    def add(self, layer, rebuild=True):
+        """Append a layer (or set the input with a ``keras.Input`` tensor)."""
+        if isinstance(layer, KerasTensor) and layer._keras_history is not None:
+            layer = layer._keras_history.operation
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                "Only instances of `keras.Layer` can be added to a Sequential model. "
+                f"Received: {layer!r} (of type {type(layer).__name__})")
+        if any(known.name == layer.name for known in self._layers):
+            raise ValueError(
+                "All layers added to a Sequential model should have unique names. Name "
+                f'"{layer.name}" is already the name of a layer in this model. Update '
+                "the `name` argument to pass a unique name.")
+        if isinstance(layer, InputLayer):
+            if self._layers and isinstance(self._layers[0], InputLayer):
+                raise ValueError(
+                    f"Sequential model '{self.name}' has already been configured to use "
+                    f"input shape {self._layers[0].batch_shape}. You cannot add a "
+                    "different Input layer to it.")
+            self._layers.insert(0, layer)
+            if rebuild:
+                self._rebuild()
+            return
+        if not self._layers and getattr(layer, "_input_shape_arg", None) is not None:
+            self._layers.append(InputLayer(batch_shape=layer._input_shape_arg))
+        self._layers.append(layer)
+        try:
+            if self._functional is not None:  # extend the graph by one call
+                output = layer(self._functional.outputs[0])
+                self._set_graph(self._functional.inputs[0], output)
+            elif rebuild:
+                self._rebuild()
+        except Exception:
+            self._layers.pop()  # a layer that does not fit is not kept
+            raise
+
+    def pop(self, rebuild=True):
+        """Remove the last layer and return it."""
+        if not self.layers:
+            raise TypeError("There are no layers in the model.")
+        layer = self._layers.pop()
+        if self._functional is not None and len(self._layers) > 1:
+            previous = self._layers[-1]
+            node = next(n for n in self._functional._nodes if n.layer is previous)
+            self._set_graph(self._functional.inputs[0], node.outputs[0])
+        else:
+            self._functional = None
+            self.built = False
+            if rebuild:
+                self._rebuild()
+        return layer
+
+    def _set_graph(self, inputs, outputs):
+        self._functional = Functional(inputs, outputs, name=f"{self.name}_graph")
+        self.built = True
+
+    def _rebuild(self):
+        self._functional = None
+        self.built = False
+        if self._layers and isinstance(self._layers[0], InputLayer) and len(self._layers) > 1:
+            self.build(self._layers[0].batch_shape)
+
+    def build(self, input_shape=None):
+        """Connect the layers from an Input of ``input_shape`` (batch axis included)."""
+        if input_shape is None:
+            raise ValueError(
+                f"You must provide an `input_shape` argument to build Sequential model "
+                f"'{self.name}', e.g. model.build((None, 784)).")
+        if not self.layers:
+            raise ValueError(
+                f"Sequential model {self.name} cannot be built because it has no layers. "
+                "Call `model.add(layer)`.")
+        input_shape = tuple(input_shape)
+        if isinstance(self._layers[0], InputLayer):
+            if tuple(self._layers[0].batch_shape) != input_shape:
+                raise ValueError(
+                    f"Sequential model '{self.name}' has already been configured to use "
+                    f"input shape {self._layers[0].batch_shape}. You cannot build it "
+                    f"with input_shape {input_shape}")
+        else:
+            self._layers.insert(0, InputLayer(batch_shape=input_shape))
+        inputs = self._layers[0].output
+        x = inputs
+        for layer in self._layers[1:]:
+            x = layer(x)
+        self._set_graph(inputs, x)
+
+    def _build_from_inputs(self, args):
+        """First call on data: an Input with that shape, any batch size."""
+        shape = tuple(args[0].shape)
+        self.build((None,) + shape[1:])
+
+    def call(self, inputs, training=None, mask=None):
+        return self._functional.call(inputs, training=training, mask=mask)
+
+    def compute_output_spec(self, inputs, training=None, mask=None):
+        return self._functional.compute_output_spec(inputs, training=training, mask=mask)
+
+    # --- the graph's view, once built ------------------------------------------------
+    def _graph(self, attribute):
+        if self._functional is None:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no defined {attribute} yet: give it "
+                "an input shape first (keras.Input(shape=...) as first layer, "
+                "model.build(input_shape), or call it on data).")
+        return self._functional
+
+    @property
+    def inputs(self):
+        return self._graph("inputs").inputs
+
+    @property
+    def outputs(self):
+        return self._graph("outputs").outputs
+
+    @property
+    def input(self):
+        return self._graph("input").input
+
+    @property
+    def output(self):
+        return self._graph("output").output
+
+    @property
+    def input_shape(self):
+        return self._graph("input_shape").input_shape
+
+    @property
+    def output_shape(self):
+        return self._graph("output_shape").output_shape
+
+    @property
+    def input_names(self):
+        return self._graph("input_names").input_names
+
+    @property
+    def output_names(self):
+        return self._graph("output_names").output_names
+
+    @property
+    def _operations(self):
+        return self._graph("layers")._operations
+
+    def get_config(self):
+        from kerlite.saving.serialization_lib import serialize_keras_object
+
+        config = Layer.get_config(self)
+        config["layers"] = [serialize_keras_object(layer) for layer in self._layers]
+        if self._functional is not None:
+            config["build_input_shape"] = self._layers[0].batch_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from kerlite.saving.serialization_lib import deserialize_keras_object
+
+        config = dict(config)
+        layer_configs = config.pop("layers")
+        build_input_shape = config.pop("build_input_shape", None)
+        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
+        for layer_config in layer_configs:
+            model.add(deserialize_keras_object(layer_config, custom_objects=custom_objects),
+                      rebuild=False)
+        model._rebuild()
+        if model._functional is None and build_input_shape is not None and model.layers:
+            model.build(build_input_shape)
+        return model
