@@ -1,0 +1,98 @@
+"""Reading a model's layer graph: the one place the summary and the plot look at it.
+
+A functional model keeps its layer calls as Nodes (``model._nodes``); each Node knows
+its layer, its ``input_tensors`` and its ``outputs``; each tensor's ``_keras_history``
+says which layer made it, in which call and at which output position. A Sequential
+model keeps the same graph in ``model._functional``.
+"""
+
+
+def is_model(layer):
+    """True for any kerlite Model (functional, sequential or subclassed)."""
+    from kerlite.models.model import Model
+
+    return isinstance(layer, Model)
+
+
+def is_sequential(model):
+    from kerlite.models.sequential import Sequential
+
+    return isinstance(model, Sequential)
+
+
+def is_functional(model):
+    from kerlite.models.functional import Functional
+
+    return isinstance(model, Functional)
+
+
+def type_name(layer):
+    """The class name shown in brackets (``Dense``, ``Functional``, ``Sequential``)."""
+    return type(layer).__name__
+
+
+def model_nodes(model):
+    """The Nodes (layer calls) of ``model``'s own graph; [] for a subclassed model."""
+    graph = getattr(model, "_functional", None) if is_sequential(model) else model
+    return list(getattr(graph, "_nodes", None) or [])
+
+
+def top_level_layers(model):
+    """What a summary lists: the graph's operations for a functional model, so that
+    ``x + 1`` shows as a row (as in Keras 3), otherwise ``model.layers``."""
+    if is_functional(model):
+        return list(model._operations)
+    return list(model.layers)
+
+
+def format_shape(shape):
+    """``(None, 64)``; Keras writes a one-entry shape as ``(None)``."""
+    return "(" + ", ".join(str(dim) for dim in shape) + ")"
+
+
+def output_shape_text(layer):
+    """The shape(s) a layer produced at its latest call, or ``"?"`` if never called.
+
+    Several outputs read ``[(None, 32), (None, 32)]``.
+    """
+    nodes = getattr(layer, "_inbound_nodes", [])
+    if not nodes:
+        return "?"
+    shapes = [format_shape(tensor.shape) for tensor in nodes[-1].outputs]
+    return shapes[0] if len(shapes) == 1 else "[" + ", ".join(shapes) + "]"
+
+
+def connections(layer, relevant_nodes):
+    """``["dense[0][0]", ...]``: the tensors feeding ``layer`` inside this model."""
+    relevant = {id(node) for node in relevant_nodes}
+    found = []
+    for node in getattr(layer, "_inbound_nodes", []):
+        if relevant and id(node) not in relevant:
+            continue
+        for tensor in node.input_tensors:
+            source, node_index, tensor_index = tensor._keras_history
+            found.append(f"{source.name}[{node_index}][{tensor_index}]")
+    return found
+
+
+def is_sequential_like(model):
+    """True when the graph is one chain: no branches, merges or shared layers.
+
+    Such a model gets the three-column table; any other graph also shows
+    "Connected to".
+    """
+    if not is_functional(model):
+        return True
+    nodes = model_nodes(model)
+    if len(model.inputs) > 1:
+        return False
+    consumers = {}
+    for node in nodes:
+        if len(node.input_tensors) > 1:
+            return False
+        for tensor in node.input_tensors:
+            consumers[id(tensor)] = consumers.get(id(tensor), 0) + 1
+    if any(count > 1 for count in consumers.values()):
+        return False
+    layer_ids = [id(node.layer) for node in nodes]
+    return len(layer_ids) == len(set(layer_ids))
