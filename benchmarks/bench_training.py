@@ -1,0 +1,187 @@
+"""Training speed and memory of kerlite next to Keras 3 (JAX backend, CPU).
+
+The same Keras-API code (``build_and_compile`` below) runs on both libraries; each run
+is a fresh subprocess, so its peak memory (max RSS) is its own. Sides alternate and
+every measurement is repeated; the table shows medians.
+
+    python benchmarks/bench_training.py              # all workloads, 3 repeats
+    python benchmarks/bench_training.py --repeats 5 --workloads mlp
+    python benchmarks/bench_training.py --blas-threads 1   # single-threaded OpenBLAS
+
+Workloads (train samples/s on random MNIST-shaped data, after one warm-up epoch):
+    mlp    784-64-64-10, batch 64, RMSprop, sparse categorical cross-entropy from logits
+    wide   784-1024-1024-10, batch 256, same optimizer and loss
+The ``numpy`` side is a hand-written, preallocated, in-place NumPy loop of the same
+network: the floor any NumPy library pays.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+WORKLOADS = {
+    "mlp": {"hidden": (64, 64), "batch_size": 64, "steps": 300},
+    "wide": {"hidden": (1024, 1024), "batch_size": 256, "steps": 40},
+}
+SIDES = ("kerlite", "keras", "numpy")
+
+
+def build_and_compile(keras, hidden):
+    """The Keras-API model used by both libraries."""
+    inputs = keras.Input((784,))
+    x = inputs
+    for units in hidden:
+        x = keras.layers.Dense(units, activation="relu")(x)
+    model = keras.Model(inputs, keras.layers.Dense(10)(x))
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    return model
+
+
+def data(count, seed=0):
+    import numpy
+
+    generator = numpy.random.default_rng(seed)
+    x = generator.random((count, 784), dtype=numpy.float32)
+    return x, generator.integers(0, 10, count)
+
+
+def library_worker(side, workload):
+    """Import, build, one warm-up epoch, then one timed epoch."""
+    start = time.perf_counter()
+    if side == "keras":
+        os.environ["KERAS_BACKEND"] = "jax"
+        os.environ.setdefault("JAX_PLATFORMS", "cpu")
+        import keras
+    else:
+        import kerlite as keras
+    spec = WORKLOADS[workload]
+    model = build_and_compile(keras, spec["hidden"])
+    ready = time.perf_counter() - start
+    x, y = data(spec["batch_size"] * spec["steps"])
+    warm = spec["batch_size"] * 10
+    model.fit(x[:warm], y[:warm], batch_size=spec["batch_size"], epochs=1, verbose=0)
+    first_epoch_end = time.perf_counter() - start
+    began = time.perf_counter()
+    history = model.fit(x, y, batch_size=spec["batch_size"], epochs=1, verbose=0)
+    seconds = time.perf_counter() - began
+    return {"samples_per_s": len(x) / seconds, "import_build_compile_s": ready,
+            "start_to_first_epoch_s": first_epoch_end,
+            "final_loss": history.history["loss"][-1]}
+
+
+def numpy_worker(workload):
+    """The same network and RMSprop as a hand-written, preallocated NumPy loop."""
+    import numpy as np
+
+    spec = WORKLOADS[workload]
+    batch, sizes = spec["batch_size"], (784,) + spec["hidden"] + (10,)
+    rng = np.random.default_rng(0)
+    weights, biases = [], []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        limit = np.sqrt(6 / (fan_in + fan_out))
+        weights.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32))
+        biases.append(np.zeros(fan_out, np.float32))
+    params = weights + biases
+    grads = [np.zeros_like(p) for p in params]
+    velocity = [np.zeros_like(p) for p in params]
+    scratch = [np.zeros_like(p) for p in params]
+    activations = [np.zeros((batch, n), np.float32) for n in sizes]
+    deltas = [np.zeros((batch, n), np.float32) for n in sizes]
+    lr, rho, eps = np.float32(1e-3), np.float32(0.9), np.float32(1e-7)
+    x_all, y_all = data(batch * spec["steps"])
+    layers = len(weights)
+
+    def step(x, y):
+        activations[0][...] = x
+        for i in range(layers):
+            np.matmul(activations[i], weights[i], out=activations[i + 1])
+            activations[i + 1] += biases[i]
+            if i < layers - 1:
+                np.maximum(activations[i + 1], 0, out=activations[i + 1])
+        logits, delta = activations[-1], deltas[-1]
+        np.subtract(logits, logits.max(axis=1, keepdims=True), out=delta)
+        np.exp(delta, out=delta)
+        delta /= delta.sum(axis=1, keepdims=True)
+        delta[np.arange(batch), y] -= 1
+        delta /= batch
+        for i in reversed(range(layers)):
+            np.matmul(activations[i].T, deltas[i + 1], out=grads[i])
+            deltas[i + 1].sum(axis=0, out=grads[layers + i])
+            if i:
+                np.matmul(deltas[i + 1], weights[i].T, out=deltas[i])
+                deltas[i] *= activations[i] > 0
+        for p, g, v, s in zip(params, grads, velocity, scratch):
+            v *= rho
+            np.multiply(g, g, out=s)
+            s *= 1 - rho
+            v += s
+            np.add(v, eps, out=s)
+            np.sqrt(s, out=s)
+            np.divide(g, s, out=s)
+            s *= lr
+            p -= s
+
+    for start in range(0, batch * 10, batch):
+        step(x_all[start:start + batch], y_all[start:start + batch])
+    began = time.perf_counter()
+    for start in range(0, len(x_all), batch):
+        step(x_all[start:start + batch], y_all[start:start + batch])
+    return {"samples_per_s": len(x_all) / (time.perf_counter() - began)}
+
+
+def worker(side, workload):
+    import resource
+
+    result = numpy_worker(workload) if side == "numpy" else library_worker(side, workload)
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def measure(side, workload, blas_threads=None):
+    environment = dict(os.environ)
+    if blas_threads:  # NumPy's BLAS (OpenBLAS); XLA (Keras on JAX) has its own threads
+        environment.update(OPENBLAS_NUM_THREADS=str(blas_threads),
+                           OMP_NUM_THREADS=str(blas_threads))
+    output = subprocess.run([sys.executable, __file__, "--worker", side, workload],
+                            capture_output=True, text=True, check=True, env=environment,
+                            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS))
+    parser.add_argument("--blas-threads", type=int, default=None,
+                        help="OPENBLAS_NUM_THREADS for the kerlite and numpy runs")
+    parser.add_argument("--worker", nargs=2, metavar=("SIDE", "WORKLOAD"))
+    args = parser.parse_args()
+    if args.worker:
+        return worker(*args.worker)
+    for workload in args.workloads:
+        runs = {side: [] for side in SIDES}
+        for repeat in range(args.repeats):
+            order = SIDES if repeat % 2 == 0 else SIDES[::-1]
+            for side in order:
+                runs[side].append(measure(side, workload, args.blas_threads))
+        median = {side: {key: statistics.median(r[key] for r in runs[side])
+                         for key in runs[side][0]} for side in SIDES}
+        threads = args.blas_threads or "default"
+        print(f"\n{workload}: {WORKLOADS[workload]} ({args.repeats} repeats, medians, "
+              f"NumPy BLAS threads: {threads})")
+        for side in SIDES:
+            details = ", ".join(f"{k} {v:.3g}" for k, v in median[side].items()
+                                if k != "samples_per_s")
+            print(f"  {side:8s} {median[side]['samples_per_s']:10,.0f} samples/s  {details}")
+        ratio = median["kerlite"]["samples_per_s"] / median["keras"]["samples_per_s"]
+        print(f"  kerlite / keras-jax = {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

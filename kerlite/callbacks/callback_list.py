@@ -1,0 +1,92 @@
+"""CallbackList: calls a hook on every callback, and adds History and the progress bar.
+
+As in Keras, ``fit`` always records a ``History`` (returned to you), and shows a
+``ProgbarLogger`` when ``verbose`` is not 0. The progress display is just another
+callback, so a notebook widget can replace it.
+"""
+
+from kerlite.callbacks.callback import Callback
+from kerlite.callbacks.history import History
+from kerlite.callbacks.progbar_logger import ProgbarLogger
+
+
+class CallbackList(Callback):
+    """A list of callbacks that is itself a callback."""
+
+    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None,
+                 **params):
+        super().__init__()
+        self.callbacks = list(callbacks or [])
+        for callback in self.callbacks:
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    "Every item of `callbacks` must be a keras.callbacks.Callback. "
+                    f"Received: {callback!r} of type {type(callback).__name__}")
+        if add_progbar and not any(isinstance(c, ProgbarLogger) for c in self.callbacks):
+            self.callbacks.append(ProgbarLogger())
+        if add_history:
+            self.history = next((c for c in self.callbacks if isinstance(c, History)),
+                                None)
+            if self.history is None:
+                self.history = History()
+                self.callbacks.append(self.history)
+        if model is not None:
+            self.set_model(model)
+        if params:
+            self.set_params(params)
+
+    def set_model(self, model):
+        super().set_model(model)
+        for callback in self.callbacks:
+            callback.set_model(model)
+
+    def set_params(self, params):
+        super().set_params(params)
+        for callback in self.callbacks:
+            callback.set_params(params)
+
+    def _call(self, hook, *args):
+        for callback in self.callbacks:
+            getattr(callback, hook)(*args)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._call("on_epoch_begin", epoch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._call("on_epoch_end", epoch, logs)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._call("on_train_batch_begin", batch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._call("on_train_batch_end", batch, logs)
+
+    def on_test_batch_begin(self, batch, logs=None):
+        self._call("on_test_batch_begin", batch, logs)
+
+    def on_test_batch_end(self, batch, logs=None):
+        self._call("on_test_batch_end", batch, logs)
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        self._call("on_predict_batch_begin", batch, logs)
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self._call("on_predict_batch_end", batch, logs)
+
+    def on_train_begin(self, logs=None):
+        self._call("on_train_begin", logs)
+
+    def on_train_end(self, logs=None):
+        self._call("on_train_end", logs)
+
+    def on_test_begin(self, logs=None):
+        self._call("on_test_begin", logs)
+
+    def on_test_end(self, logs=None):
+        self._call("on_test_end", logs)
+
+    def on_predict_begin(self, logs=None):
+        self._call("on_predict_begin", logs)
+
+    def on_predict_end(self, logs=None):
+        self._call("on_predict_end", logs)

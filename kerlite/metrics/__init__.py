@@ -1,0 +1,100 @@
+"""Metrics (``keras.metrics``): accuracy, regression, confusion-matrix and mean metrics.
+
+``get("accuracy")`` needs the shapes to choose binary / categorical / sparse accuracy;
+``compile`` does that with ``get_accuracy(y_true, y_pred)`` once it sees the data.
+"""
+
+from kerlite.metrics.accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy,
+                                              SparseCategoricalAccuracy,
+                                              SparseTopKCategoricalAccuracy,
+                                              TopKCategoricalAccuracy, accuracy,
+                                              binary_accuracy, categorical_accuracy,
+                                              sparse_categorical_accuracy,
+                                              sparse_top_k_categorical_accuracy,
+                                              top_k_categorical_accuracy)
+from kerlite.metrics.confusion_metrics import (AUC, FalseNegatives, FalsePositives,
+                                               Precision, Recall, TrueNegatives,
+                                               TruePositives)
+from kerlite.metrics.metric import Metric
+from kerlite.metrics.probabilistic_metrics import (BinaryCrossentropy,
+                                                   CategoricalCrossentropy,
+                                                   CategoricalHinge, Hinge, KLDivergence,
+                                                   Poisson, SparseCategoricalCrossentropy,
+                                                   SquaredHinge)
+from kerlite.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
+from kerlite.metrics.regression_metrics import (CosineSimilarity, LogCoshError,
+                                                MeanAbsoluteError,
+                                                MeanAbsolutePercentageError,
+                                                MeanSquaredError,
+                                                MeanSquaredLogarithmicError,
+                                                RootMeanSquaredError)
+from kerlite.losses import (binary_crossentropy, categorical_crossentropy, categorical_hinge,
+                            hinge, kl_divergence, mean_absolute_error,
+                            mean_absolute_percentage_error, mean_squared_error,
+                            mean_squared_logarithmic_error, poisson,
+                            sparse_categorical_crossentropy, squared_hinge)
+
+_CLASSES = (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+            TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, AUC, Precision, Recall,
+            TruePositives, FalsePositives, TrueNegatives, FalseNegatives, Mean, Sum,
+            MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
+            MeanSquaredLogarithmicError, RootMeanSquaredError, CosineSimilarity,
+            LogCoshError, BinaryCrossentropy, CategoricalCrossentropy,
+            SparseCategoricalCrossentropy, KLDivergence, Poisson, Hinge, SquaredHinge,
+            CategoricalHinge)
+_FUNCTIONS = (accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+              top_k_categorical_accuracy, sparse_top_k_categorical_accuracy,
+              mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
+              mean_squared_logarithmic_error, binary_crossentropy,
+              categorical_crossentropy, sparse_categorical_crossentropy, kl_divergence,
+              poisson, hinge, squared_hinge, categorical_hinge)
+ALL_OBJECTS = {obj.__name__: obj for obj in _CLASSES + _FUNCTIONS}
+ALL_OBJECTS.update(mse=mean_squared_error, MSE=mean_squared_error,
+                   mae=mean_absolute_error, MAE=mean_absolute_error,
+                   mape=mean_absolute_percentage_error,
+                   MAPE=mean_absolute_percentage_error,
+                   msle=mean_squared_logarithmic_error,
+                   MSLE=mean_squared_logarithmic_error, auc=AUC, AUC=AUC,
+                   precision=Precision, recall=Recall,
+                   rmse=RootMeanSquaredError, RMSE=RootMeanSquaredError)
+
+
+def get_accuracy(y_true_shape, y_pred_shape, name="accuracy"):
+    """Keras's choice for ``"accuracy"``: binary if the output has one unit, sparse
+    categorical if the labels lack the class axis, else categorical."""
+    if y_pred_shape[-1:] == (1,) or len(y_pred_shape) == 0:
+        return BinaryAccuracy(name=name)
+    if len(y_true_shape) < len(y_pred_shape) or (
+            y_true_shape[-1:] == (1,) and y_pred_shape[-1] > 1):
+        return SparseCategoricalAccuracy(name=name)
+    return CategoricalAccuracy(name=name)
+
+
+def serialize(metric):
+    return {"module": "keras.metrics", "class_name": type(metric).__name__,
+            "config": metric.get_config(), "registered_name": None}
+
+
+def deserialize(config, custom_objects=None):
+    known = dict(ALL_OBJECTS, **(custom_objects or {}))
+    if isinstance(config, str):
+        return get(config)
+    name = config["class_name"]
+    if name not in known:
+        raise ValueError(f"Unknown metric {name!r}. Pass it in `custom_objects`.")
+    return known[name].from_config(config["config"])
+
+
+def get(identifier):
+    """A metric (instance or function) from a name, a config dict, a class or a callable."""
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    obj = ALL_OBJECTS.get(identifier) if isinstance(identifier, str) else identifier
+    if isinstance(obj, type) and issubclass(obj, Metric):
+        return obj()
+    if callable(obj):
+        return obj
+    raise ValueError(
+        f"Could not interpret metric identifier: {identifier!r}. Use a name such as "
+        "'accuracy', 'mae', 'mse', 'auc', a keras.metrics.Metric instance, or a "
+        "function (y_true, y_pred) -> values.")

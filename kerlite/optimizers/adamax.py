@@ -1,0 +1,46 @@
+"""Adamax: Adam with the infinity norm instead of the squared gradient.
+
+    m = m + (g - m) * (1 - beta_1)
+    u = max(beta_2 * u, |g|)
+    w = w - learning_rate * m / ((1 - beta_1**t) * (u + epsilon))
+"""
+
+from kerlite import backend
+from kerlite.optimizers.optimizer import Optimizer
+
+
+class Adamax(Optimizer):
+    """Adamax (``keras.optimizers.Adamax``)."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
+                         clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def _slot_names(self):
+        return (("momentum", 0.0), ("norm", 0.0))
+
+    def update_step(self, gradient, variable, learning_rate):
+        xp = backend.get_array_module(gradient)
+        f = variable.data.dtype.type
+        t = int(self._iterations.data) + 1
+        slots = self._slots[id(variable)]
+        m, u = slots[0].data, slots[1].data
+        m += (gradient - m) * f(1 - self.beta_1)
+        u *= f(self.beta_2)
+        xp.maximum(u, xp.abs(gradient), out=u)
+        step = u + f(self.epsilon)
+        step *= f(1 - self.beta_1 ** t)
+        xp.divide(m, step, out=step)
+        step *= f(learning_rate)
+        variable.data -= step
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        return config

@@ -1,0 +1,274 @@
+"""Optimizer: the base class that turns gradients into in-place weight updates.
+
+Each step (``apply``) does what Keras 3 does, in this order:
+1. unscale the gradients (``loss_scale_factor``) and clip them (``clipnorm`` per
+   variable, else ``global_clipnorm`` over all of them, else ``clipvalue``);
+2. decoupled weight decay: ``w -= w * weight_decay * learning_rate``;
+3. the subclass's ``update_step(gradient, variable, learning_rate)`` for each variable;
+4. ``iterations += 1``.
+
+Updates change ``variable.data`` in place with few passes over the arrays (``out=``
+arguments, preallocated scratch buffers), since the optimizer touches every weight every
+step and dominates the time of wide models.
+"""
+
+import math
+import warnings
+
+from kerlite import backend
+from kerlite.autodiff.tensor import Tensor
+from kerlite.autodiff.variable import Variable
+from kerlite.optimizers.flat_group import make_groups
+from kerlite.utils.naming import to_snake_case, unique_name
+
+
+class Optimizer:
+    """Base class of all optimizers (SGD, RMSprop, Adam, ...).
+
+    Args:
+        learning_rate: a float or a ``LearningRateSchedule`` (or any callable of the step).
+        weight_decay: if set, weights shrink by ``weight_decay * learning_rate`` each step.
+        clipnorm: clip each gradient to this L2 norm.
+        clipvalue: clip each gradient element to ``[-clipvalue, clipvalue]``.
+        global_clipnorm: clip all gradients together to this global L2 norm.
+        loss_scale_factor: gradients are divided by it before the update.
+        name: the optimizer's name (prefix of its variables' paths).
+    """
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if kwargs.pop("decay", None) is not None:
+            warnings.warn("Argument `decay` is no longer supported and will be ignored. "
+                          "Use a learning rate schedule instead.", DeprecationWarning)
+        if "lr" in kwargs:
+            warnings.warn("Argument `lr` is deprecated; use `learning_rate` instead.",
+                          DeprecationWarning)
+            learning_rate = kwargs.pop("lr")
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
+                            f"{sorted(kwargs)}.")
+        if use_ema or gradient_accumulation_steps:
+            raise ValueError(
+                "kerlite optimizers do not support `use_ema` or "
+                "`gradient_accumulation_steps`. Received: "
+                f"use_ema={use_ema}, gradient_accumulation_steps="
+                f"{gradient_accumulation_steps}. Leave them at their defaults.")
+        if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                f"global_clipnorm={global_clipnorm}")
+        self.name = name or unique_name(to_snake_case(type(self).__name__))
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.use_ema = use_ema
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.built = False
+        self._iterations = self._make_variable(0, "iteration", dtype="int64")
+        self._variables = [self._iterations]
+        if callable(learning_rate):
+            self._learning_rate = learning_rate
+        else:
+            self._learning_rate = self._make_variable(float(learning_rate), "learning_rate")
+            self._variables.append(self._learning_rate)
+        self._slots = {}  # id(model variable) -> tuple of its slot variables
+        self._groups, self._grouped = [], set()
+        self._exclude_from_decay = set()
+
+    # --- state ------------------------------------------------------------------------
+    def _make_variable(self, value, name, dtype=None):
+        variable = Variable(value, dtype=dtype or backend.floatx(), trainable=False,
+                            name=name)
+        variable.path = f"{self.name}/{name}"
+        return variable
+
+    @property
+    def iterations(self):
+        """How many steps were applied (an int64 Variable, as in Keras)."""
+        return self._iterations
+
+    @property
+    def variables(self):
+        """Every state variable: iteration, learning rate, then the slots, in build order."""
+        return list(self._variables)
+
+    @property
+    def learning_rate(self):
+        """The current learning rate (a schedule is evaluated at ``iterations``)."""
+        return self._current_learning_rate()
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if not isinstance(self._learning_rate, Variable):
+            raise TypeError(
+                "This optimizer was created with a learning rate schedule, so its "
+                "learning rate cannot be set to a number. Create a new optimizer with "
+                f"learning_rate={value} instead.")
+        self._learning_rate.assign(float(value))
+
+    def _current_learning_rate(self):
+        if isinstance(self._learning_rate, Variable):
+            return float(self._learning_rate.data)
+        return float(self._learning_rate(int(self._iterations.data)))
+
+    def add_variable_from_reference(self, reference_variable, name, initial_value=0.0):
+        """A zero (or ``initial_value``) slot shaped like ``reference_variable``."""
+        xp = backend.get_array_module(reference_variable.data)
+        data = xp.full(reference_variable.data.shape, initial_value,
+                       dtype=reference_variable.data.dtype)
+        slot = self._make_variable(data, f"{reference_variable.name}_{name}")
+        self._variables.append(slot)
+        return slot
+
+    def build(self, variables):
+        """Create the slot variables (momentum, velocity...) for each model variable,
+        and put the small ones in a flat group (see ``flat_group.py``)."""
+        for variable in variables:
+            self._slots[id(variable)] = tuple(
+                self.add_variable_from_reference(variable, slot_name, initial)
+                for slot_name, initial in self._slot_names())
+        self._groups, self._grouped = make_groups(variables, self._slots)
+        for group in self._groups:
+            self._slots[id(group)] = group.slots
+        self.built = True
+
+    def _slot_names(self):
+        """(name, initial value) of the state each variable needs; none by default."""
+        return ()
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Skip weight decay for these variables, or those whose name contains a string."""
+        self._exclude_from_decay.update(id(v) for v in var_list or ())
+        self._exclude_names = tuple(var_names or ())
+
+    # --- a step ---------------------------------------------------------------------
+    def apply_gradients(self, grads_and_vars):
+        """Apply ``zip(grads, variables)``; returns ``iterations``."""
+        grads, variables = zip(*grads_and_vars)
+        self.apply(grads, variables)
+        return self._iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """One update of ``trainable_variables`` from ``grads`` (Tensors or arrays)."""
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError(
+                    "When passing `grads` without `variables`, the optimizer must "
+                    "already be built: call `optimizer.build(trainable_variables)` first.")
+            trainable_variables = self._built_variables
+        if not self.built:
+            self._built_variables = list(trainable_variables)
+            self.build(self._built_variables)
+        pairs = [(g.data if isinstance(g, Tensor) else g, v)
+                 for g, v in zip(grads, trainable_variables) if g is not None]
+        if not pairs:
+            return
+        if len(pairs) < len(grads):
+            missing = [v.name for g, v in zip(grads, trainable_variables) if g is None]
+            warnings.warn(f"Gradients do not exist for variables {missing} when "
+                          "minimizing the loss.")
+        arrays = [g for g, _ in pairs]
+        variables = [v for _, v in pairs]
+        if self.loss_scale_factor is not None:
+            arrays = [g / g.dtype.type(self.loss_scale_factor) for g in arrays]
+        if self.clipnorm or self.global_clipnorm or self.clipvalue:
+            arrays = self._clip_gradients(arrays)
+        learning_rate = self._current_learning_rate()
+        if self.weight_decay:
+            self._apply_weight_decay(variables, learning_rate)
+        self._update_all(arrays, variables, learning_rate)
+        for variable in variables:
+            if variable.constraint is not None:
+                variable.assign(variable.constraint(variable))
+        self._iterations.data += 1
+
+    def _update_all(self, grads, variables, learning_rate):
+        slots = self._slots
+        by_id = {id(v): g for g, v in zip(grads, variables)}
+        done = set()
+        for group in self._groups:
+            flat_grad = group.gather(by_id)
+            if flat_grad is not None:  # all members have gradients: one update
+                self.update_step(flat_grad, group, learning_rate)
+                done.update(id(v) for v in group.members)
+        for grad, variable in zip(grads, variables):
+            if id(variable) in done:
+                continue
+            if id(variable) not in slots:
+                raise ValueError(
+                    f"Unknown variable {variable.path!r}: this optimizer was built for "
+                    "other variables. Use one optimizer per model (or rebuild it).")
+            self.update_step(grad, variable, learning_rate)
+
+    def update_step(self, gradient, variable, learning_rate):
+        """Update ``variable.data`` in place from the raw ``gradient`` array."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement update_step(gradient, variable, "
+            "learning_rate).")
+
+    def _apply_weight_decay(self, variables, learning_rate):
+        names = getattr(self, "_exclude_names", ())
+        for variable in variables:
+            if id(variable) in self._exclude_from_decay or any(
+                    n in variable.name for n in names):
+                continue
+            data = variable.data
+            data -= data * data.dtype.type(self.weight_decay * learning_rate)
+
+    def _clip_gradients(self, grads):
+        if self.clipnorm:
+            return [g * g.dtype.type(self.clipnorm / max(_l2(g), self.clipnorm))
+                    for g in grads]
+        if self.global_clipnorm:
+            norm = math.sqrt(sum(_l2(g) ** 2 for g in grads))
+            scale = self.global_clipnorm / max(norm, self.global_clipnorm)
+            if not math.isfinite(norm):
+                scale = float("nan")
+            return [g * g.dtype.type(scale) for g in grads]
+        xp = backend.get_array_module(grads[0])
+        return [xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+
+    # --- configuration ------------------------------------------------------------
+    def get_config(self):
+        if isinstance(self._learning_rate, Variable):
+            learning_rate = float(self._learning_rate.data)
+        elif hasattr(self._learning_rate, "get_config"):
+            from kerlite.optimizers import schedules
+
+            learning_rate = schedules.serialize(self._learning_rate)
+        else:
+            learning_rate = self._learning_rate
+        return {
+            "name": self.name, "learning_rate": learning_rate,
+            "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
+            "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
+            "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            from kerlite.optimizers import schedules
+
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"])
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, learning_rate={self.learning_rate:g}>"
+
+
+def _l2(array):
+    """The L2 norm of an array as a Python float."""
+    flat = array.reshape(-1)
+    return math.sqrt(float(flat @ flat)) if flat.size else 0.0

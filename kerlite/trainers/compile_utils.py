@@ -1,0 +1,155 @@
+"""What ``compile`` builds: the total loss and the metrics, per model output.
+
+``CompileLoss`` matches the ``loss`` argument (one loss, a list, or a dict by output
+name) to the outputs, weights each by ``loss_weights`` and sums them; it also tracks the
+mean of each output's loss (``<output_name>_loss``) when there are several outputs.
+``CompileMetrics`` does the same for ``metrics`` and ``weighted_metrics``, resolving
+``"accuracy"`` from the shapes it sees in the first batch.
+"""
+
+from kerlite import losses as losses_module
+from kerlite import metrics as metrics_module
+from kerlite.autodiff.tensor import Tensor
+
+
+def per_output(argument, output_names, what):
+    """``argument`` as a list aligned with the outputs: a dict by output name, a list
+    with one entry per output, or one value shared by every output. For metrics, a flat
+    list is the list of metrics of every output; a list of lists gives one per output.
+    """
+    count = len(output_names)
+    if isinstance(argument, dict):
+        unknown = set(argument) - set(output_names)
+        if unknown:
+            raise ValueError(
+                f"In the dict passed as `{what}` to compile(), the keys {sorted(unknown)} "
+                f"are not output names. The model's outputs are {output_names}.")
+        return [argument.get(name) for name in output_names]
+    if what.endswith("metrics"):
+        nested = isinstance(argument, (list, tuple)) and count > 1 and argument and all(
+            item is None or isinstance(item, (list, tuple)) for item in argument)
+        if not nested:
+            return [argument] * count
+    elif not isinstance(argument, (list, tuple)):
+        return [argument] * count
+    if len(argument) != count:
+        raise ValueError(
+            f"compile() received a list of {len(argument)} values for `{what}`, but the "
+            f"model has {count} output(s) ({output_names}). Pass one per output, or a "
+            "dict keyed by output name.")
+    return list(argument)
+
+
+def _resolve_loss(identifier, y_true, y_pred):
+    if isinstance(identifier, str) and identifier.lower() in ("crossentropy", "ce"):
+        binary = y_pred.shape[-1:] == (1,)
+        sparse = y_true.ndim < y_pred.ndim or (y_true.shape[-1:] == (1,)
+                                                 and y_pred.shape[-1] > 1)
+        identifier = ("binary_crossentropy" if binary else
+                      "sparse_categorical_crossentropy" if sparse else
+                      "categorical_crossentropy")
+    loss = losses_module.get(identifier)
+    if isinstance(loss, losses_module.Loss):
+        return loss
+    name = identifier if isinstance(identifier, str) else getattr(loss, "__name__", None)
+    return losses_module.LossFunctionWrapper(loss, name=name)
+
+
+class CompileLoss:
+    """The weighted sum of the per-output losses."""
+
+    def __init__(self, loss, loss_weights, output_names):
+        self.output_names = list(output_names)
+        self._identifiers = per_output(loss, self.output_names, "loss")
+        weights = per_output(loss_weights, self.output_names, "loss_weights")
+        self.loss_weights = [1.0 if w is None else float(w) for w in weights]
+        self.losses = None
+        self.trackers = []  # (log name, Mean) per output, when there are several
+
+    def build(self, y_true, y_pred):
+        self.losses = [None if identifier is None else _resolve_loss(identifier, t, p)
+                       for identifier, t, p in zip(self._identifiers, y_true, y_pred)]
+        if len(self.output_names) > 1:
+            self.trackers = [(index, metrics_module.Mean(name=f"{name}_loss"))
+                             for index, name in enumerate(self.output_names)
+                             if self.losses[index] is not None]
+        self._tracker_of_output = [None] * len(self.losses)
+        for index, tracker in self.trackers:
+            self._tracker_of_output[index] = tracker
+
+    def __call__(self, y_true, y_pred, sample_weight, batch_size):
+        """Total loss (a Tensor) for lists of targets, predictions and sample weights."""
+        if self.losses is None:
+            self.build([_data(t) for t in y_true], [_data(p) for p in y_pred])
+        total = None
+        trackers = self._tracker_of_output
+        for index, loss in enumerate(self.losses):
+            if loss is None:
+                continue
+            value = loss(y_true[index], y_pred[index], sample_weight[index])
+            if trackers[index] is not None:
+                trackers[index].update_state(value.data, sample_weight=batch_size)
+            if self.loss_weights[index] != 1.0:
+                value = value * self.loss_weights[index]
+            total = value if total is None else total + value
+        return total
+
+
+def _data(value):
+    return value.data if isinstance(value, Tensor) else value
+
+
+def _make_metric(identifier, y_true, y_pred, output_name, prefix_output):
+    if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
+        metric = metrics_module.get_accuracy(y_true.shape, y_pred.shape, name=identifier)
+    else:
+        metric = metrics_module.get(identifier)
+        if not isinstance(metric, metrics_module.Metric):
+            name = identifier if isinstance(identifier, str) else metric.__name__
+            metric = metrics_module.MeanMetricWrapper(metric, name=name)
+        elif isinstance(identifier, str):
+            metric.name = identifier
+    if prefix_output:
+        metric.name = f"{output_name}_{metric.name}"
+    return metric
+
+
+class CompileMetrics:
+    """The compiled metrics (unweighted) and weighted metrics, per output."""
+
+    def __init__(self, metrics, weighted_metrics, output_names):
+        self.output_names = list(output_names)
+        self._requested = per_output(metrics, self.output_names, "metrics")
+        self._requested_weighted = per_output(weighted_metrics, self.output_names,
+                                              "weighted_metrics")
+        self.metrics = None  # list of (output index, metric, weighted?)
+
+    def build(self, y_true, y_pred):
+        self.metrics = []
+        several = len(self.output_names) > 1
+        for weighted, requested in ((False, self._requested),
+                                    (True, self._requested_weighted)):
+            for index, identifiers in enumerate(requested):
+                if identifiers is None:
+                    continue
+                if not isinstance(identifiers, (list, tuple)):
+                    identifiers = [identifiers]
+                for identifier in identifiers:
+                    metric = _make_metric(identifier, y_true[index], y_pred[index],
+                                          self.output_names[index], several)
+                    self.metrics.append((index, metric, weighted))
+        names = [m.name for _, m, w in self.metrics if not w]
+        for _, metric, weighted in self.metrics:
+            if weighted and metric.name in names:
+                metric.name = "weighted_" + metric.name
+
+    def update_state(self, y_true, y_pred, sample_weight):
+        if self.metrics is None:
+            self.build([_data(t) for t in y_true], [_data(p) for p in y_pred])
+        for index, metric, weighted in self.metrics:
+            metric.update_state(y_true[index], y_pred[index],
+                                sample_weight[index] if weighted else None)
+
+    @property
+    def metric_objects(self):
+        return [metric for _, metric, _ in self.metrics or ()]

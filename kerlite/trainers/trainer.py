@@ -1,0 +1,272 @@
+"""Trainer: the training half of ``Model`` (compile, fit, evaluate, predict).
+
+One training step is the whole story of deep learning in five lines (``_train_batch``):
+run the model while recording, compute the loss, backpropagate, let the optimizer update
+the weights, update the metrics. Everything else here moves data in and logs out.
+"""
+
+import warnings
+
+from kerlite import backend, optimizers
+from kerlite.autodiff.gradients import backpropagate
+from kerlite.autodiff.tensor import Tensor, _Recording
+from kerlite.metrics.reduction_metrics import Mean
+from kerlite.trainers.compile_utils import CompileLoss, CompileMetrics
+from kerlite.trainers.loops import Loops
+from kerlite.trainers.structure import map_structure
+
+
+class Trainer(Loops):
+    """compile / fit / evaluate / predict and the ``*_on_batch`` methods (Keras 3 API).
+
+    The epoch loops (``fit``, ``evaluate``, ``predict``) live in ``loops.py``.
+    """
+
+    compiled = False
+    optimizer = None
+    loss = None
+    stop_training = False
+    history = None
+
+    # --- compile ---------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):
+        """Choose the optimizer, the loss(es) and the metrics to train with.
+
+        ``loss``, ``loss_weights`` and ``metrics`` may be one value, a list (one per
+        output) or a dict keyed by output name. ``run_eagerly``, ``jit_compile`` and
+        ``steps_per_execution`` are accepted for compatibility (kerlite always runs
+        eagerly, one step at a time).
+        """
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        self._compile_arguments = (loss, loss_weights, metrics, weighted_metrics)
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = Mean(name="loss")
+        self.run_eagerly = run_eagerly
+        self.steps_per_execution = steps_per_execution
+        self.jit_compile = jit_compile
+        self.compiled = True
+        self.stop_training = False
+
+    def _ensure_compiled(self):
+        if not self.compiled:
+            raise ValueError("You must call `compile()` before using the model, e.g. "
+                             "model.compile(optimizer='adam', loss='mse').")
+
+    def _output_names(self, count):
+        names = list(getattr(self, "output_names", None) or [])
+        return names if len(names) == count else [f"output_{i}" for i in range(count)]
+
+    def _build_compile_objects(self, count):
+        loss, loss_weights, metrics, weighted_metrics = self._compile_arguments
+        names = self._output_names(count)
+        self._compile_loss = CompileLoss(loss, loss_weights, names)
+        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names)
+
+    # --- metrics and logs ----------------------------------------------------------
+    @property
+    def metrics(self):
+        """The Metric objects: the loss tracker, per-output losses, compiled metrics."""
+        if not self.compiled:
+            return []
+        found = [self._loss_tracker]
+        if self._compile_loss is not None:
+            found += [tracker for _, tracker in self._compile_loss.trackers]
+        if self._compile_metrics is not None:
+            found += self._compile_metrics.metric_objects
+        return found
+
+    @property
+    def metrics_names(self):
+        """Names in the order ``evaluate`` returns values: loss, per-output losses, then
+        the other metrics alphabetically (Keras 2's useful list, not Keras 3's
+        ``["loss", "compile_metrics"]``)."""
+        metrics = self.metrics
+        losses = [m.name for m in metrics[:1 + len(self._loss_trackers())]]
+        return losses + sorted(m.name for m in metrics[len(losses):])
+
+    def _loss_trackers(self):
+        return self._compile_loss.trackers if self._compile_loss is not None else []
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def _logs(self):
+        logs = {metric.name: _python_value(metric.result()) for metric in self.metrics}
+        return dict(sorted(logs.items()))
+
+    # --- one step ---------------------------------------------------------------------
+    def _as_model_input(self, x):
+        if isinstance(x, (list, tuple, dict)):
+            return map_structure(_input_tensor, x)
+        return _input_tensor(x)
+
+    def _outputs(self, y_pred):
+        if isinstance(y_pred, Tensor):
+            return [y_pred]
+        if isinstance(y_pred, dict):
+            names = self._output_names(len(y_pred))
+            return [y_pred[name] for name in names] if set(names) == set(y_pred) else list(
+                y_pred.values())
+        return list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+
+    def _per_output(self, value, count, what):
+        if count == 1 and not isinstance(value, (list, tuple, dict)):
+            return [value]
+        if isinstance(value, dict):
+            names = self._output_names(count)
+            missing = [name for name in names if name not in value]
+            if what == "y" and len(missing) == count:
+                raise ValueError(f"The keys of the target dict {sorted(value)} match none "
+                                 f"of the model's output names {names}.")
+            return [value.get(name) for name in names]
+        if isinstance(value, (list, tuple)) and count > 1:
+            if len(value) != count:
+                raise ValueError(f"The model has {count} outputs but {what} is a list of "
+                                 f"{len(value)} items. Pass one per output, or a dict "
+                                 "keyed by output name.")
+            return list(value)
+        if isinstance(value, (list, tuple)) and len(value) == 1:
+            return [value[0]]
+        return [value] * count
+
+    def _compute_loss(self, x, y, y_pred, sample_weight, batch_size):
+        if self._compile_loss is None:
+            self._build_compile_objects(len(y_pred))
+        y_true = self._per_output(y, len(y_pred), "y")
+        weights = self._per_output(sample_weight, len(y_pred), "sample_weight")
+        loss = self._compile_loss(y_true, y_pred, weights, batch_size)
+        for extra in self._extra_losses():  # add_loss values and weight regularizers
+            loss = extra if loss is None else loss + extra
+        if loss is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in "
+                             "`compile()`, e.g. model.compile(optimizer='adam', "
+                             "loss='mse'), or add losses with `add_loss`.")
+        return loss, y_true, weights
+
+    def _extra_losses(self):
+        """``model.losses``, read from the lists ``_cache_loss_sources`` made at the
+        start of the loop (walking every layer each step would cost more than the step
+        itself on small models)."""
+        sources = self.__dict__.get("_loss_sources")
+        if sources is None:
+            return getattr(self, "losses", None) or ()
+        layers, regularized = sources
+        found = [loss for layer in layers for loss in layer._losses]
+        found += [variable.regularizer(variable) for variable in regularized]
+        return found
+
+    def _cache_loss_sources(self):
+        """Remember which layers can add losses and which weights are regularized."""
+        if hasattr(self, "_flatten_layers"):
+            regularized = [v for v in self.trainable_weights if v.regularizer is not None]
+            self._loss_sources = (self._flatten_layers(), regularized)
+
+    def _train_batch(self, x, y, sample_weight, variables):
+        """Forward while recording, loss, backpropagate, update, metrics."""
+        inputs = self._as_model_input(x)
+        batch_size = _batch_size(inputs)
+        _Recording.depth += 1
+        try:
+            y_pred = self._outputs(self(inputs, training=True))
+            loss, y_true, weights = self._compute_loss(inputs, y, y_pred, sample_weight,
+                                                       batch_size)
+        finally:
+            _Recording.depth -= 1
+        grads = backpropagate(loss, variables)
+        self.optimizer.apply(grads, variables)
+        self._update_metrics(loss, y_true, y_pred, weights, batch_size)
+
+    def _test_batch(self, x, y, sample_weight):
+        inputs = self._as_model_input(x)
+        batch_size = _batch_size(inputs)
+        y_pred = self._outputs(self(inputs, training=False))
+        loss, y_true, weights = self._compute_loss(inputs, y, y_pred, sample_weight,
+                                                   batch_size)
+        self._update_metrics(loss, y_true, y_pred, weights, batch_size)
+
+    def _update_metrics(self, loss, y_true, y_pred, weights, batch_size):
+        tracker = self._loss_tracker
+        tracker.total.data += loss.data * batch_size
+        tracker.count.data += batch_size
+        self._compile_metrics.update_state(y_true, y_pred, weights)
+
+    def _predict_batch(self, x):
+        outputs = self(self._as_model_input(x), training=False)
+        return map_structure(backend.to_numpy, outputs)
+
+    # --- the batch methods ----------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       return_dict=False):
+        """One update on one batch; returns the loss (and metrics) of that batch."""
+        self._ensure_compiled()
+        self.reset_metrics()
+        if class_weight is not None:
+            from kerlite.trainers.data_adapter import class_weight_to_sample_weight
+
+            sample_weight = class_weight_to_sample_weight(y, class_weight)
+        self._cache_loss_sources()
+        self._train_batch(x, y, sample_weight, self.trainable_weights)
+        return self._results(return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss and metrics of one batch, without updating the weights."""
+        self._ensure_compiled()
+        self.reset_metrics()
+        self._cache_loss_sources()
+        self._test_batch(x, y, sample_weight)
+        return self._results(return_dict)
+
+    def predict_on_batch(self, x):
+        """The model's output for one batch, as NumPy array(s)."""
+        return self._predict_batch(x)
+
+    def _results(self, return_dict):
+        logs = self._logs()
+        if return_dict:
+            return logs
+        values = [logs[name] for name in self.metrics_names]
+        return values[0] if len(values) == 1 else values
+
+    def fit_generator(self, generator, *args, **kwargs):
+        """Keras 2's ``fit_generator``: use ``fit(generator, ...)`` instead."""
+        warnings.warn("`Model.fit_generator` is deprecated; use `Model.fit`, which "
+                      "accepts generators.", DeprecationWarning, stacklevel=2)
+        return self.fit(generator, *args, **kwargs)
+
+    def evaluate_generator(self, generator, *args, **kwargs):
+        """Keras 2's ``evaluate_generator``: use ``evaluate(generator, ...)`` instead."""
+        warnings.warn("`Model.evaluate_generator` is deprecated; use `Model.evaluate`, "
+                      "which accepts generators.", DeprecationWarning, stacklevel=2)
+        return self.evaluate(generator, *args, **kwargs)
+
+    def predict_generator(self, generator, *args, **kwargs):
+        """Keras 2's ``predict_generator``: use ``predict(generator, ...)`` instead."""
+        warnings.warn("`Model.predict_generator` is deprecated; use `Model.predict`, "
+                      "which accepts generators.", DeprecationWarning, stacklevel=2)
+        return self.predict(generator, *args, **kwargs)
+
+
+def _input_tensor(value):
+    if isinstance(value, Tensor):
+        return value
+    array = backend.convert_to_array(value)
+    if array.dtype.kind == "f" and array.dtype != backend.floatx():
+        array = array.astype(backend.floatx())
+    return Tensor(array)
+
+
+def _batch_size(inputs):
+    first = inputs
+    while isinstance(first, (list, tuple, dict)):
+        first = next(iter(first.values())) if isinstance(first, dict) else first[0]
+    return first.shape[0] if first.ndim else 1
+
+
+def _python_value(result):
+    data = result.data if isinstance(result, Tensor) else result
+    return float(data) if getattr(data, "size", 1) == 1 else data.tolist()
