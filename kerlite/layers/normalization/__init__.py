@@ -1,0 +1,7 @@
+"""Normalization layers."""
+
+from kerlite.layers.normalization.batch_normalization import BatchNormalization
+from kerlite.layers.normalization.group_normalization import GroupNormalization
+from kerlite.layers.normalization.layer_normalization import LayerNormalization
+
+__all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization"]

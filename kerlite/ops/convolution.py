@@ -1,0 +1,208 @@
+"""Convolutions (1-D, 2-D, 3-D) as in ``keras.ops``: conv, depthwise, separable, transpose.
+
+Each one is a single fused op with a hand-written backward rule. The forward pass
+unfolds every window of the input into a matrix row (im2col, see ``sliding_windows``)
+and multiplies it by the kernel, reshaped to a matrix:
+
+    out[n, p, f] = sum_{k, c} x_pad[n, p*s + k*d, c] * w[k, c, f]
+
+so ``dL/dw = cols^T @ g`` and ``dL/dcols = g @ w^T``, and ``dL/dx`` adds ``dL/dcols``
+back into the windows it came from (col2im). Groups split the channels into ``G``
+independent convolutions, done as one batched matrix product. Kernels have Keras's
+layout: ``(*kernel_size, in_channels // groups, filters)``. The unfolded matrix is built
+for a chunk of the batch at a time when it would pass ``UNFOLD_BUDGET_BYTES`` (256 MB).
+"""
+
+import math
+
+from kerlite.autodiff.tensor import as_tensor, record
+from kerlite.backend import get_array_module
+from kerlite.ops.convolution_transpose import conv_transpose  # noqa: F401
+from kerlite.ops.shape import reshape
+from kerlite.ops.sliding_windows import (batch_chunks, from_channels_last, normalize_tuple,
+                                         pad_spatial, padding_amounts, scatter_add_windows,
+                                         standardize_data_format, standardize_padding,
+                                         to_channels_last, unfolded_bytes, windows)
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """N-D convolution; ``inputs`` is ``(batch, *spatial, channels)`` (channels_last).
+
+    The number of groups is ``channels // kernel.shape[-2]``, as in Keras.
+    """
+    return fused_conv(inputs, kernel, None, None, strides, padding, data_format,
+                      dilation_rate)
+
+
+def fused_conv(inputs, kernel, bias=None, activation=None, strides=1, padding="valid",
+               data_format=None, dilation_rate=1):
+    """``activation(conv(inputs, kernel) + bias)`` as one op (what Conv layers call).
+
+    ``activation`` is None or "relu" (other activations are applied after).
+    """
+    x, w = as_tensor(inputs), as_tensor(kernel)
+    rank = w.ndim - 2
+    x = to_channels_last(x, rank, standardize_data_format(data_format), "conv")
+    channels, per_group, filters = x.shape[-1], w.shape[-2], w.shape[-1]
+    if per_group < 1 or channels % per_group or filters % (channels // per_group):
+        raise ValueError(
+            f"conv: the input has {channels} channels and the kernel {tuple(w.shape)} "
+            f"expects {per_group} input channels per group; the channels must be a "
+            "multiple of kernel.shape[-2] and the filters a multiple of the groups."
+        )
+    out = _convolve(
+        x, w,
+        normalize_tuple(strides, rank, "strides"),
+        standardize_padding(padding),
+        normalize_tuple(dilation_rate, rank, "dilation_rate"),
+        channels // per_group,
+        None if bias is None else as_tensor(bias),
+        activation == "relu",
+    )
+    return from_channels_last(out, data_format)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    """Each input channel convolved by its own ``multiplier`` filters.
+
+    ``kernel``: ``(*kernel_size, channels, multiplier)``; output channel
+    ``c * multiplier + m`` is channel ``c`` through filter ``m``. This is a grouped
+    convolution with one channel per group.
+    """
+    w = as_tensor(kernel)
+    rank = w.ndim - 2
+    as_grouped = reshape(w, (*w.shape[:rank], 1, w.shape[-2] * w.shape[-1]))
+    return conv(inputs, as_grouped, strides, padding, data_format, dilation_rate)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",
+                   data_format=None, dilation_rate=1):
+    """A depthwise convolution followed by a 1x1 convolution that mixes the channels."""
+    depthwise = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format,
+                               dilation_rate)
+    return conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
+
+
+def _convolve(x, w, strides, padding, dilation, groups, bias=None, relu=False):
+    """Channels-last grouped convolution as one (batched) matrix product per chunk.
+
+    With ``bias`` (a Tensor) and ``relu`` it also computes ``max(conv + bias, 0)``, in
+    place: the relu's backward is ``g * (out > 0)`` and the bias gets ``sum(g)``.
+    """
+    xp = get_array_module(x.data)
+    rank = w.ndim - 2
+    kernel = tuple(w.shape[:rank])
+    spatial = x.shape[1:-1]
+    pads = padding_amounts(spatial, kernel, strides, dilation, padding)
+    padded = pad_spatial(x.data, pads)
+    all_windows = windows(padded, kernel, strides, dilation)
+    out_spatial = all_windows.shape[1 : 1 + rank]
+    if any(n <= 0 for n in out_spatial):
+        raise ValueError(
+            f"conv: a kernel of size {kernel} (dilation {dilation}) does not fit an "
+            f"input of spatial shape {spatial} with padding='valid'. Use a smaller "
+            "kernel, a bigger input or padding='same'."
+        )
+    batch, channels, filters = x.shape[0], x.shape[-1], w.shape[-1]
+    w_groups = _kernel_as_group_matrices(w.data, groups)
+    chunks = batch_chunks(batch, unfolded_bytes(out_spatial, kernel, channels, x.data.itemsize))
+    out_shape = (batch, *out_spatial, filters)
+    kept_cols = None
+    if len(chunks) == 1:
+        kept_cols = _im2col(all_windows, groups)  # kept for backward: it fits the budget
+        out = _group_rows_to_output(kept_cols @ w_groups, out_shape)
+    else:
+        out = xp.empty(out_shape, dtype=xp.result_type(x.data, w.data))
+        for chunk in chunks:
+            cols = _im2col(all_windows[chunk], groups)
+            out[chunk] = _group_rows_to_output(cols @ w_groups, out[chunk].shape)
+    if bias is not None:
+        out += bias.data
+    if relu:
+        xp.maximum(out, 0, out=out)
+
+    def backward(g):
+        if relu:
+            g = g * (out > 0)
+        grad_x = xp.zeros(padded.shape, dtype=padded.dtype) if x._needs_grad else None
+        grad_w = xp.zeros(w_groups.shape, dtype=w.data.dtype) if w._needs_grad else None
+        w_per_offset = _kernel_per_offset(w_groups, math.prod(kernel))
+        for chunk in chunks:
+            cols = kept_cols if kept_cols is not None else _im2col(all_windows[chunk], groups)
+            g_groups = _output_to_group_rows(g[chunk], groups)
+            if grad_w is not None:
+                grad_w += cols.transpose(0, 2, 1) @ g_groups
+            if grad_x is not None:
+                # (K, G, rows, Cg): the gradient of every window, one kernel offset at a time
+                grad_windows = g_groups[None] @ w_per_offset
+                shape = (*kernel, *all_windows[chunk].shape[: 1 + rank], channels)
+                if groups > 1:
+                    grad_windows = grad_windows.transpose(0, 2, 1, 3)
+                grad_windows = grad_windows.reshape(shape)
+                scatter_add_windows(grad_x[chunk], grad_windows, strides, dilation)
+        if grad_x is not None:
+            grad_x = grad_x[(slice(None),) + tuple(
+                slice(before, before + n) for (before, _), n in zip(pads, spatial)
+            )]
+        if grad_w is not None:
+            grad_w = _group_matrices_as_kernel(grad_w, w.shape)
+        if bias is None:
+            return grad_x, grad_w
+        return grad_x, grad_w, g.reshape(-1, filters).sum(axis=0)
+
+    return record(out, (x, w) if bias is None else (x, w, bias), backward)
+
+
+# --- moving between the kernel / image layouts and the grouped matrices ---------------
+def _kernel_as_group_matrices(w, groups):
+    """``(*k, Cg, F)`` -> ``(G, K*Cg, F/G)``: one matrix per group."""
+    positions, per_group, filters = math.prod(w.shape[:-2]), w.shape[-2], w.shape[-1]
+    if groups == 1:
+        return w.reshape(1, positions * per_group, filters)
+    w = w.reshape(positions, per_group, groups, filters // groups)
+    return w.transpose(2, 0, 1, 3).reshape(groups, positions * per_group, filters // groups)
+
+
+def _group_matrices_as_kernel(w_groups, kernel_shape):
+    groups, per_group, filters = w_groups.shape[0], kernel_shape[-2], kernel_shape[-1]
+    if groups == 1:
+        return w_groups.reshape(kernel_shape)
+    positions = math.prod(kernel_shape[:-2])
+    w = w_groups.reshape(groups, positions, per_group, filters // groups)
+    return w.transpose(1, 2, 0, 3).reshape(kernel_shape)
+
+
+def _im2col(window_view, groups):
+    """``(n, *out, *k, C)`` windows -> ``(G, n*out, K*C/G)`` rows (this is the copy)."""
+    channels = window_view.shape[-1]
+    rank = (window_view.ndim - 2) // 2
+    rows = math.prod(window_view.shape[: 1 + rank])
+    positions = math.prod(window_view.shape[1 + rank : -1])
+    if groups == 1:
+        # Reshaping the strided view copies it into a plain (BLAS-friendly) matrix.
+        return window_view.reshape(1, rows, positions * channels)
+    cols = window_view.reshape(rows, positions, groups, channels // groups)
+    return cols.transpose(2, 0, 1, 3).reshape(groups, rows, positions * channels // groups)
+
+
+def _kernel_per_offset(w_groups, positions):
+    """``(G, K*Cg, Fg)`` -> ``(K, G, Fg, Cg)``: the transposed matrix of each kernel offset."""
+    groups, rows, filters = w_groups.shape
+    w = w_groups.reshape(groups, positions, rows // positions, filters)
+    return w.transpose(1, 0, 3, 2).copy()
+
+
+def _group_rows_to_output(products, out_shape):
+    """``(G, rows, F/G)`` -> ``(n, *out, F)``."""
+    if products.shape[0] == 1:
+        return products.reshape(out_shape)
+    return products.transpose(1, 0, 2).reshape(out_shape)
+
+
+def _output_to_group_rows(g, groups):
+    filters = g.shape[-1]
+    rows = g.size // filters
+    if groups == 1:
+        return g.reshape(1, rows, filters)
+    return g.reshape(rows, groups, filters // groups).transpose(1, 0, 2)
