@@ -1,0 +1,98 @@
+"""gru: the gated recurrent unit over a whole sequence (both reset_after forms), with BPTT."""
+
+from kerlite.autodiff.tensor import record
+from kerlite.ops.recurrent.activations import activation_pair
+from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, dropout_array,
+                                            finish_gradients, time_major, time_slice)
+
+
+def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
+        go_backwards=False, activation="tanh", recurrent_activation="sigmoid",
+        reset_after=True, recurrent_dropout_mask=None):
+    """Gated recurrent unit over a whole sequence (Keras gate order z, r, h).
+
+    ``z, r = rec_act(x W_zr + h U_zr + b)``; candidate ``hh = act(x W_h + r * (h U_h + b_h))``
+    when ``reset_after`` (bias of shape (2, 3u): input and recurrent rows), else
+    ``hh = act(x W_h + (r * h) U_h + b_h)``; ``h = z * h + (1 - z) * hh``.
+    Returns ``(outputs, last_state)``.
+    """
+    inputs, h0, kernel, recurrent_kernel, bias = as_tensors(
+        inputs, initial_state, kernel, recurrent_kernel, bias)
+    u = recurrent_kernel.data.shape[0]
+    input_bias = recurrent_bias = None
+    if bias is not None:
+        input_bias, recurrent_bias = (bias.data[0], bias.data[1]) if reset_after else \
+            (bias.data, None)
+    seq = SequenceInputs(inputs, kernel, input_bias, mask, go_backwards, u, "gru")
+    xp, drop, U = seq.xp, dropout_array(recurrent_dropout_mask), recurrent_kernel.data
+    act, d_act = activation_pair(activation)
+    rec, d_rec = activation_pair(recurrent_activation)
+    dtype = seq.projected.dtype
+    hidden = xp.empty((seq.steps + 1, seq.batch, u), dtype=dtype)
+    update_reset = xp.empty((seq.steps, seq.batch, 2 * u), dtype=dtype)
+    candidate = xp.empty((seq.steps, seq.batch, u), dtype=dtype)
+    # reset_after: h @ U_h + b_h ; reset before: r * h  (what the candidate's gradient needs)
+    reset_input = xp.empty_like(candidate)
+    hidden[0] = h0.data
+    for t in range(seq.steps):
+        h = hidden[t] if drop is None else hidden[t] * drop
+        x_part = seq.projected[t]
+        if reset_after:
+            h_part = h @ U
+            if recurrent_bias is not None:
+                h_part += recurrent_bias
+            update_reset[t] = rec(xp, x_part[:, :2 * u] + h_part[:, :2 * u])
+            reset_input[t] = h_part[:, 2 * u:]
+            candidate[t] = act(xp, x_part[:, 2 * u:] + update_reset[t, :, u:] * reset_input[t])
+        else:
+            update_reset[t] = rec(xp, x_part[:, :2 * u] + h @ U[:, :2 * u])
+            reset_input[t] = update_reset[t, :, u:] * h
+            candidate[t] = act(xp, x_part[:, 2 * u:] + reset_input[t] @ U[:, 2 * u:])
+        z = update_reset[t, :, :u]
+        new = candidate[t] + z * (hidden[t] - candidate[t])
+        hidden[t + 1] = seq.keep(t, new, hidden[t])
+
+    def backward(g):
+        g = time_major(g)
+        d_x_part = xp.empty((seq.steps, seq.batch, 3 * u), dtype=dtype)
+        d_h_part = xp.empty_like(d_x_part) if reset_after else None
+        dh = xp.zeros_like(hidden[0])
+        for t in reversed(range(seq.steps)):
+            dh_new, dh_skip = seq.split_masked(t, dh + g[t])
+            z, r = update_reset[t, :, :u], update_reset[t, :, u:]
+            d_cand = dh_new * (1 - z) * d_act(xp, candidate[t])
+            d_x_part[t, :, :u] = dh_new * (hidden[t] - candidate[t]) * d_rec(xp, z)
+            d_x_part[t, :, 2 * u:] = d_cand
+            if reset_after:
+                d_x_part[t, :, u:2 * u] = d_cand * reset_input[t] * d_rec(xp, r)
+                d_h_part[t, :, :2 * u] = d_x_part[t, :, :2 * u]
+                d_h_part[t, :, 2 * u:] = d_cand * r
+                d_h = d_h_part[t] @ U.T
+            else:
+                d_reset_input = d_cand @ U[:, 2 * u:].T
+                h = hidden[t] if drop is None else hidden[t] * drop
+                d_x_part[t, :, u:2 * u] = d_reset_input * h * d_rec(xp, r)
+                d_h = d_x_part[t, :, :2 * u] @ U[:, :2 * u].T + d_reset_input * r
+            dh = dh_new * z + (d_h if drop is None else d_h * drop) + dh_skip
+
+        def bias_grad():
+            d_input_bias = d_x_part.sum(axis=(0, 1))
+            if not reset_after:
+                return d_input_bias
+            return xp.stack([d_input_bias, d_h_part.sum(axis=(0, 1))])
+
+        if reset_after:
+            return finish_gradients(seq, d_x_part, dh, inputs, kernel, bias, hidden, drop,
+                                    d_h_part, bias_grad)
+        d_zr = d_x_part[:, :, :2 * u]
+
+        def add_candidate_part(d_rk_zr):
+            d_rk_h = reset_input.reshape(-1, u).T @ d_x_part[:, :, 2 * u:].reshape(-1, u)
+            return xp.concatenate([d_rk_zr, d_rk_h], axis=1)
+
+        return finish_gradients(seq, d_x_part, dh, inputs, kernel, bias, hidden, drop, d_zr,
+                                bias_grad, extra_recurrent=add_candidate_part)
+
+    parents = tuple(t for t in (inputs, h0, kernel, recurrent_kernel, bias) if t is not None)
+    out = record(seq.outputs(hidden[1:]), parents, backward)
+    return out, time_slice(out, -1)
