@@ -1,0 +1,23 @@
+"""Jupyter views that let a learner see a model and its training.
+
+- ``LiveCurves``: learning curves that grow while ``fit`` runs (a callback).
+- ``NotebookProgress``: a compact progress bar for ``fit`` in a notebook.
+- ``model_html(model)``: the summary table and graph a cell ending in ``model`` shows.
+- ``GraphView(model)``: the graph, with a layer selector showing weights and config.
+- ``Inspector(model, x)``: activations of each layer, gradient norm of each layer.
+
+Importing this package is light: matplotlib, ipywidgets, IPython, tqdm and Graphviz
+are imported only when a view needs them, and a missing one is named with the
+command that installs it.
+"""
+
+from kerlite.widgets.curve_log import CurveLog, Throttle
+from kerlite.widgets.graph_view import GraphView
+from kerlite.widgets.inspector import Inspector
+from kerlite.widgets.live_curves import LiveCurves
+from kerlite.widgets.model_html import model_html
+from kerlite.widgets.notebook_progress import NotebookProgress, choose_progress_callback
+from kerlite.widgets.optional import in_notebook
+
+__all__ = ["CurveLog", "GraphView", "Inspector", "LiveCurves", "NotebookProgress",
+           "Throttle", "choose_progress_callback", "in_notebook", "model_html"]

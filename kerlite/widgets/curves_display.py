@@ -1,0 +1,76 @@
+"""Show learning curves in a notebook cell and update them in place.
+
+One display handle per cell: ``display(image, display_id=True)`` once, then
+``handle.update(image)`` for each redraw. The browser replaces the picture without a
+blank frame, and a notebook executed without a browser (nbclient, nbconvert) stores
+the last picture, so GitHub, nbviewer and nbval see the final curves. A progress bar
+and a line of Keras-style numbers sit above the picture when ipywidgets is installed.
+"""
+
+from kerlite.widgets.curves_plot import curves_figure, draw_curves
+from kerlite.widgets.figures import PngImage, figure_png
+from kerlite.widgets.metric_text import format_logs
+from kerlite.widgets.optional import is_available, require
+
+
+class CurvesDisplay:
+    """The notebook side of ``LiveCurves``: a figure, a display handle, a progress bar."""
+
+    def __init__(self, display_fn=None):
+        self._display_fn = display_fn
+        self.figure = None
+        self._metric_count = None
+        self._handle = None
+        self._bar = None
+        self._label = None
+        self.draw_count = 0
+        self.last_image = None  # the picture the cell shows now
+
+    def start(self, log, total_steps, title):
+        """Open a fresh display in the current cell, showing the run so far."""
+        if self._display_fn is None:
+            require("IPython", "show live curves")
+            from IPython.display import display
+
+            self._display_fn = display
+        image = self._image(log, title)  # first: fails early if matplotlib is missing
+        self._bar, self._label = None, None
+        if is_available("ipywidgets"):
+            import ipywidgets
+
+            self._bar = ipywidgets.IntProgress(value=0, min=0, max=max(total_steps, 1),
+                                               description="training",
+                                               layout=ipywidgets.Layout(width="60%"))
+            self._label = ipywidgets.Label(value="")
+            self._label.add_class("kerlite-curves-status")
+            self._display_fn(ipywidgets.VBox([self._bar, self._label]))
+        self._handle = self._display_fn(image, display_id=True)
+
+    def progress(self, done_steps, status):
+        """Move the progress bar and show the latest numbers (cheap: no drawing)."""
+        if self._bar is not None:
+            self._bar.value = min(done_steps, self._bar.max)
+            self._label.value = status
+
+    def draw(self, log, title):
+        """Redraw the figure from ``log`` and replace the picture in the cell."""
+        if self._handle is not None:
+            self._handle.update(self._image(log, title))
+
+    def _image(self, log, title):
+        count = len(log.metric_names() or ["loss"])
+        if self.figure is None or count != self._metric_count:
+            self.figure, self._metric_count = curves_figure(count), count
+        draw_curves(self.figure, log, title)
+        self.draw_count += 1
+        self.last_image = PngImage(figure_png(self.figure), "learning curves")
+        return self.last_image
+
+
+def status_line(log, epoch_in_fit, epochs_in_fit):
+    """``Epoch 3/5 (run epoch 8) - loss: 0.2100 - val_loss: 0.2500``."""
+    head = f"Epoch {epoch_in_fit}/{epochs_in_fit}"
+    if log.fit_starts and log.fit_starts[-1] > 0:
+        head += f" (epoch {log.fit_starts[-1] + epoch_in_fit} of the run)"
+    numbers = format_logs(log.last_logs)
+    return f"{head} - {numbers}" if numbers else head

@@ -1,0 +1,1 @@
+"""Helpers for the browser tests: a JupyterLab server and a headless Chromium page."""
