@@ -11,4 +11,11 @@ from kerlite import backend
 from kerlite.autodiff import GradientTape, Tensor, Variable
 from kerlite import ops
 from kerlite import random
+from kerlite import testing
 from kerlite import utils
+from kerlite import activations, constraints, initializers, regularizers
+from kerlite import layers, models
+from kerlite.graph import KerasTensor
+from kerlite.layers import Input, InputSpec, Layer
+from kerlite.models import Model, Sequential
+from kerlite import callbacks, losses, metrics, optimizers
