@@ -19,3 +19,18 @@ from kerlite.graph import KerasTensor
 from kerlite.layers import Input, InputSpec, Layer
 from kerlite.models import Model, Sequential
 from kerlite import callbacks, losses, metrics, optimizers
+from kerlite import saving
+
+
+def __getattr__(name):
+    """``kerlite.datasets`` and ``kerlite.widgets`` load on first use (keeps import fast)."""
+    if name in ("datasets", "widgets"):
+        import importlib
+
+        return importlib.import_module(f"kerlite.{name}")
+    raise AttributeError(f"module 'kerlite' has no attribute {name!r}")
+
+
+def version():
+    """The kerlite version string (as ``keras.version()``)."""
+    return __version__

@@ -192,12 +192,56 @@ def to_numpy(value):
 convert_to_numpy = to_numpy
 
 
+_blas_threads = os.environ.get("KERLITE_BLAS_THREADS", "auto")
+# Below this many entries in its largest weight, a model's matrix products are small:
+# one BLAS thread is faster than two (threads on tiny products cost more than they
+# save, and on a busy machine they collide badly).
+SMALL_MODEL_WEIGHT_SIZE = 2**19
+
+
+def set_blas_threads(threads):
+    """How many BLAS threads fit/evaluate/predict use on the CPU.
+
+    ``"auto"`` (default): 1 thread for models whose matrices are small, the BLAS
+    library's own choice otherwise; an int: that many; ``None``: never change it.
+    Needs the small ``threadpoolctl`` package (installed with kerlite).
+    """
+    global _blas_threads
+    if threads not in ("auto", None) and not (isinstance(threads, int) and threads > 0):
+        raise ValueError(
+            "set_blas_threads expects 'auto', None or a positive int. "
+            f"Received: threads={threads!r}"
+        )
+    _blas_threads = threads
+
+
+def blas_thread_limit(largest_weight_size):
+    """A context manager applying the ``set_blas_threads`` policy to one loop."""
+    import contextlib
+
+    threads = _blas_threads
+    if threads == "auto":
+        threads = 1 if largest_weight_size < SMALL_MODEL_WEIGHT_SIZE else None
+    if threads is None or _array_module is not numpy:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=int(threads), user_api="blas")
+
+
 def clear_session():
     """Reset the automatic layer names (``dense``, ``dense_1``, ...) as Keras does."""
     from kerlite.utils import naming
 
     naming.reset_uids()
 
+
+if _blas_threads not in ("auto", "none", "None"):
+    _blas_threads = int(_blas_threads)
+elif _blas_threads != "auto":
+    _blas_threads = None
 
 if os.environ.get("KERLITE_BACKEND"):
     set_backend(os.environ["KERLITE_BACKEND"].strip().lower())

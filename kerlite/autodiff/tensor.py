@@ -197,10 +197,16 @@ class Tensor:
         return _ops().logical_not(self)
 
 
-def _ops():
-    from kerlite import ops
+_OPS_MODULE = []
 
-    return ops
+
+def _ops():
+    """kerlite.ops, imported on first use (it imports this module) and then cached."""
+    if not _OPS_MODULE:
+        from kerlite.ops import _Unwrapped
+
+        _OPS_MODULE.append(_Unwrapped)
+    return _OPS_MODULE[0]
 
 
 def as_tensor(value, like=None):

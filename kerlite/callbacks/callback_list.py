@@ -23,7 +23,13 @@ class CallbackList(Callback):
                     "Every item of `callbacks` must be a keras.callbacks.Callback. "
                     f"Received: {callback!r} of type {type(callback).__name__}")
         if add_progbar and not any(isinstance(c, ProgbarLogger) for c in self.callbacks):
-            self.callbacks.append(ProgbarLogger())
+            # In a notebook, a compact progress widget; in a terminal, the text bar.
+            from kerlite.widgets.notebook_progress import choose_progress_callback
+
+            progbar = choose_progress_callback(self.callbacks, ProgbarLogger,
+                                               params.get("verbose", 1))
+            if progbar is not None:
+                self.callbacks.append(progbar)
         if add_history:
             self.history = next((c for c in self.callbacks if isinstance(c, History)),
                                 None)

@@ -11,7 +11,19 @@ wrap its functions with it at import time::
 
 import functools
 
-from kerlite.graph.keras_tensor import any_symbolic
+from kerlite.graph.keras_tensor import KerasTensor, any_symbolic
+
+_CONTAINERS = (list, tuple, dict)
+
+
+def _has_symbolic(args, kwargs):
+    """A fast scan: ops are called millions of times with plain Tensors."""
+    for arg in args:
+        if isinstance(arg, KerasTensor):
+            return True
+        if type(arg) in _CONTAINERS and any_symbolic(arg):
+            return True
+    return bool(kwargs) and any_symbolic(kwargs)
 
 
 def symbolic_dispatch(function):
@@ -19,7 +31,7 @@ def symbolic_dispatch(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        if any_symbolic(args) or (kwargs and any_symbolic(kwargs)):
+        if _has_symbolic(args, kwargs):
             from kerlite.graph.symbolic_ops import symbolic_op
 
             return symbolic_op(function, *args, **kwargs)

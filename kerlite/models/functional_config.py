@@ -4,8 +4,8 @@ The config lists every layer with its own config and its ``inbound_nodes``: for 
 inside this model, the arguments with each KerasTensor written as ``{"class_name":
 "__keras_tensor__", "config": {"shape", "dtype", "keras_history": [layer name, node
 index, tensor index]}}``. Loading creates the layers, then replays the calls in order.
-Node indices count only the calls that belong to this model; as in Keras 3, a nested
-Functional model counts one extra node (Keras models start with a node of their own).
+Node indices count only the calls that belong to this model, from 0 (Keras 3.15 does the
+same, nested models included). On loading, index i is the i-th call replayed here.
 """
 
 from kerlite.graph import nest
@@ -19,7 +19,7 @@ def _own_node_indices(model):
     own = {id(node) for node in model._nodes}
     mapping = {}
     for layer in model._operations:
-        kept = 1 if isinstance(layer, Functional) else 0
+        kept = 0
         for index, node in enumerate(layer._inbound_nodes):
             if id(node) in own:
                 mapping[(id(layer), index)] = kept
@@ -67,12 +67,6 @@ class _NotYet(Exception):
     """A call whose input tensors do not exist yet (a layer shared deeper in the graph)."""
 
 
-def _node_offset(layer):
-    from kerlite.models.functional import Functional
-
-    return 1 if isinstance(layer, Functional) else 0
-
-
 def _is_reference(value):
     return (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
             and isinstance(value[1], int))
@@ -82,12 +76,13 @@ def functional_from_config(cls, config, custom_objects=None):
     from kerlite.saving.serialization_lib import deserialize_keras_object
 
     created, pending = {}, []
+    first_replayed = {}  # layer name -> how many nodes the layer had before the replay
 
     def tensor(name, node_index, tensor_index):
         if name not in created:
             raise ValueError(f"Invalid Functional model configuration. Missing layer: {name}")
         layer = created[name]
-        node_index -= _node_offset(layer)
+        node_index += first_replayed[name]
         if node_index >= len(layer._inbound_nodes):
             raise _NotYet()
         return layer._inbound_nodes[node_index].outputs[tensor_index]
@@ -106,6 +101,9 @@ def functional_from_config(cls, config, custom_objects=None):
     for layer_data in config["layers"]:
         layer = deserialize_keras_object(layer_data, custom_objects=custom_objects)
         created[layer_data["name"]] = layer
+        # An InputLayer's node 0 exists already; other layers' nodes come from replay.
+        replayed = bool(layer_data.get("inbound_nodes"))
+        first_replayed[layer_data["name"]] = len(layer._inbound_nodes) if replayed else 0
         pending.extend((layer, node) for node in layer_data.get("inbound_nodes", []))
 
     while pending:  # replay the calls; a call waits until its inputs exist

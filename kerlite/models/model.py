@@ -25,6 +25,12 @@ class Model(Trainer, ModelSavingMixin, Layer):
         name, trainable.
     """
 
+    def _repr_html_(self):
+        """Summary table and graph, shown when a notebook cell ends with a model."""
+        from kerlite.widgets.model_html import model_html
+
+        return model_html(self)
+
     def __new__(cls, *args, **kwargs):
         if cls is Model and is_functional_call(args, kwargs):
             from kerlite.models.functional import Functional

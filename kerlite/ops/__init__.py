@@ -42,3 +42,19 @@ from kerlite.ops.core import shape  # noqa: E402,F811
 from kerlite.ops.recurrent import gru, lstm, simple_rnn
 from kerlite.ops.convolution import conv, conv_transpose, depthwise_conv, separable_conv
 from kerlite.ops.pooling import average_pool, max_pool
+
+# Let every op accept the symbolic KerasTensors of a functional model, as Keras 3 does:
+# `ops.add(x, y)` on two model inputs adds a node to the graph instead of failing.
+from kerlite.graph.dispatch import symbolic_dispatch as _symbolic_dispatch  # noqa: E402
+
+class _Unwrapped:
+    """The ops without the symbolic check, for Tensor's Python operators (a hot path:
+    a Tensor is never symbolic, and KerasTensor has operators of its own)."""
+
+
+for _name, _value in list(globals().items()):
+    if (callable(_value) and not _name.startswith("_")
+            and getattr(_value, "__module__", "").startswith("kerlite.ops")):
+        setattr(_Unwrapped, _name, staticmethod(_value))
+        globals()[_name] = _symbolic_dispatch(_value)
+del _name, _value

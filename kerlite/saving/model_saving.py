@@ -47,6 +47,46 @@ class ModelSavingMixin:
             )
         saving_lib.load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
+    def get_compile_config(self):
+        """What ``compile`` was given, serialized (None if the model is not compiled)."""
+        if not getattr(self, "compiled", False):
+            return None
+        from kerlite.saving.serialization_lib import serialize_keras_object
+
+        loss, loss_weights, metrics, weighted_metrics = self._compile_arguments
+        return {
+            "optimizer": serialize_keras_object(self.optimizer),
+            "loss": serialize_keras_object(loss),
+            "loss_weights": serialize_keras_object(loss_weights),
+            "metrics": serialize_keras_object(metrics),
+            "weighted_metrics": serialize_keras_object(weighted_metrics),
+            "run_eagerly": bool(getattr(self, "run_eagerly", False)),
+            "steps_per_execution": getattr(self, "steps_per_execution", 1),
+            "jit_compile": getattr(self, "jit_compile", "auto"),
+        }
+
+    def compile_from_config(self, config):
+        """Compile again from ``get_compile_config()`` (used when loading a file)."""
+        from kerlite.saving.serialization_lib import deserialize_keras_object
+
+        def revive(value):
+            # Strings ("mse", "accuracy") stay strings: compile resolves them itself.
+            if isinstance(value, str) or value is None:
+                return value
+            if isinstance(value, list):
+                return [revive(item) for item in value]
+            if isinstance(value, dict) and "class_name" not in value:
+                return {key: revive(item) for key, item in value.items()}
+            return deserialize_keras_object(value)
+
+        self.compile(
+            optimizer=deserialize_keras_object(config["optimizer"]),
+            loss=revive(config.get("loss")),
+            loss_weights=config.get("loss_weights"),
+            metrics=revive(config.get("metrics")),
+            weighted_metrics=revive(config.get("weighted_metrics")),
+        )
+
     def to_json(self, **kwargs):
         """The architecture (no weights) as a JSON string; see ``model_from_json``."""
         from kerlite.saving.serialization_lib import serialize_keras_object

@@ -164,16 +164,23 @@ def _model_from_parts(config, weights, filepath, custom_objects, compile, safe_m
     model = serialization_lib.deserialize_keras_object(
         config, custom_objects=custom_objects, safe_mode=safe_mode)
     if compile and getattr(model, "optimizer", None) is not None:
-        _build_optimizer_state(model)
+        _build_optimizer_state(model, weights)
     load_weights_from_bytes(model, weights, filepath)
     return model
 
 
-def _build_optimizer_state(model):
-    """Create the optimizer's slot variables so the saved ones can be read into them."""
+def _build_optimizer_state(model, weights):
+    """Create the optimizer's slot variables when the file holds them (a model saved
+    after training), so that training resumes where it stopped."""
+    import h5py
+
     optimizer = model.optimizer
-    if hasattr(optimizer, "build") and not getattr(optimizer, "built", False):
-        optimizer.build(model.trainable_variables)
+    if getattr(optimizer, "built", False):
+        return
+    with h5py.File(io.BytesIO(weights), "r") as h5:
+        stored = len(h5["optimizer/vars"]) if "optimizer/vars" in h5 else 0
+    if stored > len(optimizer.variables):
+        optimizer.build(model.trainable_weights)
 
 
 def load_weights_from_bytes(model, weights, source="<bytes>", skip_mismatch=False):

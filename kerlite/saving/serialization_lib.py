@@ -139,6 +139,14 @@ def _load_function(config):
                               tuple(defaults) if defaults else None)
 
 
+_SAFE_MODE = [True]  # the innermost load's safe_mode, for nested from_config calls
+
+
+def in_safe_mode():
+    """Whether the load in progress refuses stored code (True outside any load)."""
+    return _SAFE_MODE[-1]
+
+
 class UnsafeLoadError(ValueError):
     """Raised when a file asks to run stored Python code while safe_mode is on."""
 
@@ -151,6 +159,15 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     (lambdas) is refused unless ``safe_mode=False``.
     """
     module_objects = kwargs.pop("module_objects", None)
+    _SAFE_MODE.append(bool(safe_mode) and _SAFE_MODE[-1] if len(_SAFE_MODE) > 1
+                      else bool(safe_mode))
+    try:
+        return _deserialize(config, custom_objects, _SAFE_MODE[-1], module_objects)
+    finally:
+        _SAFE_MODE.pop()
+
+
+def _deserialize(config, custom_objects, safe_mode, module_objects):
     if config is None or isinstance(config, PLAIN_TYPES) and not isinstance(config, str):
         return config
     if isinstance(config, str):
@@ -243,9 +260,44 @@ def _clean_inner_config(inner, class_name=""):
     return inner
 
 
+class _KerasOperationCall:
+    """Stands for an operation node of a Keras 3 file (``NotEqual``, ``Add``... from
+    ``keras.src.ops``, e.g. the mask Keras computes after ``Embedding(mask_zero=True)``).
+
+    Calling it applies the kerlite op of the same name to KerasTensors, which adds an
+    operation node to the graph; ``_inbound_nodes`` lists those nodes so that later
+    calls can find their outputs, as with a layer.
+    """
+
+    def __init__(self, op_name):
+        from kerlite import ops
+
+        if not hasattr(ops, op_name):
+            raise TypeError(
+                f"This file uses the Keras operation '{op_name}', which kerlite.ops does "
+                "not have."
+            )
+        self.function = getattr(ops, op_name)
+        self._inbound_nodes = []
+
+    @classmethod
+    def for_class(cls, class_name):
+        from kerlite.utils.naming import to_snake_case
+
+        return cls(to_snake_case(class_name))
+
+    def __call__(self, *args, **kwargs):
+        output = self.function(*args, **kwargs)
+        layer, node_index, _ = output._keras_history
+        self._inbound_nodes.append(layer._inbound_nodes[node_index])
+        return output
+
+
 def _lookup_class(config, custom_objects, module_objects):
     class_name = config["class_name"]
     registered = config.get("registered_name")
+    if str(config.get("module", "")).startswith("keras.src.ops."):
+        return _KerasOperationFactory(class_name)
     for name in (registered, class_name):
         if name:
             found = object_registration.get_registered_object(
@@ -261,6 +313,16 @@ def _lookup_class(config, custom_objects, module_objects):
         f"custom_objects={{'{class_name}': {class_name}}} to the loading function, or "
         "decorate the class with @keras.saving.register_keras_serializable()."
     )
+
+
+class _KerasOperationFactory:
+    """What ``from_config`` needs: a Keras op config rebuilds a _KerasOperationCall."""
+
+    def __init__(self, class_name):
+        self.class_name = class_name
+
+    def from_config(self, config):
+        return _KerasOperationCall.for_class(self.class_name)
 
 
 def _lookup_function_or_class(name, custom_objects, module_objects, fallback=None):

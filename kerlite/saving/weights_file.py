@@ -14,21 +14,23 @@ def own_variables(obj):
     """The variables ``obj`` created itself (not its sublayers'), trainable first."""
     if hasattr(obj, "_saveable_own_variables"):
         return list(obj._saveable_own_variables())
+    if _is_optimizer(obj):
+        return list(obj.variables)  # iteration, learning rate, then the slots
     trainable = list(getattr(obj, "_trainable_variables", []))
     non_trainable = list(getattr(obj, "_non_trainable_variables", []))
     return trainable + non_trainable
 
 
+def _is_optimizer(obj):
+    from kerlite.optimizers import Optimizer
+
+    return isinstance(obj, Optimizer)
+
+
 def _is_saveable(obj):
     from kerlite.layers import Layer
 
-    if isinstance(obj, Layer):
-        return True
-    try:
-        from kerlite.optimizers import Optimizer
-    except ImportError:
-        return False
-    return isinstance(obj, Optimizer)
+    return isinstance(obj, Layer) or _is_optimizer(obj)
 
 
 def _name_key(name):
@@ -52,8 +54,7 @@ def walk(obj, path=""):
         visited.add(id(current))
         yield current_path, current
         children = []
-        if hasattr(current, "layers") and type(current).__name__ in (
-                "Functional", "Sequential") or _is_model_with_layer_list(current):
+        if _is_model_with_layer_list(current):
             children.extend(_container_children(current.layers, _join(current_path, "layers")))
         for attribute in sorted(_attribute_names(current), key=_name_key):
             try:
@@ -69,16 +70,14 @@ def walk(obj, path=""):
 
 
 def _is_model_with_layer_list(obj):
-    from kerlite.models import Model
+    """Functional and Sequential models (and their subclasses) store ``layers/...``."""
+    from kerlite.models import Functional, Sequential
 
-    return isinstance(obj, Model) and type(obj).__name__ in ("Functional", "Sequential")
+    return isinstance(obj, (Functional, Sequential))
 
 
 def _attribute_names(obj):
     names = list(getattr(obj, "__dict__", {}))
-    if type(obj).__name__ in ("Functional", "Sequential"):
-        names = [n for n in names if n not in ("_layers", "_operations")]
-    names += ["optimizer"] if hasattr(obj, "optimizer") and "optimizer" not in names else []
     return [n for n in names if not n.startswith("__") and n not in _SKIPPED_ATTRIBUTES]
 
 
@@ -125,6 +124,10 @@ def read_weights_from_h5(obj, h5_file, skip_mismatch=False):
         variables = own_variables(saveable)
         key = _join(path, "vars")
         if not variables:
+            continue
+        if _is_optimizer(saveable) and (
+                key not in h5_file or len(h5_file[key]) != len(variables)):
+            # Optimizer state is optional: without it training restarts its moments.
             continue
         if key not in h5_file:
             problems.append(f"no weights stored for {_describe(saveable, path)} "

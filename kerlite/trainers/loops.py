@@ -5,8 +5,11 @@ Each loop pulls batches from a data adapter, runs one step per batch (the steps 
 only when some callback listens for them, so a quiet ``fit`` costs nothing extra.
 """
 
+import functools
+
 import numpy
 
+from kerlite import backend
 from kerlite.callbacks.callback import Callback
 from kerlite.callbacks.callback_list import CallbackList
 from kerlite.trainers.data_adapter import get_data_adapter, split_validation, unpack
@@ -23,9 +26,22 @@ def _verbosity(verbose):
     return 1 if verbose == "auto" else verbose
 
 
+def _with_blas_policy(loop):
+    """Run ``loop`` under kerlite.backend's BLAS-thread policy for this model's size."""
+
+    @functools.wraps(loop)
+    def wrapper(self, *args, **kwargs):
+        sizes = [int(v.data.size) for v in self.weights]
+        with backend.blas_thread_limit(max(sizes, default=0)):
+            return loop(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Loops:
     """fit / evaluate / predict, mixed into ``Trainer``."""
 
+    @_with_blas_policy
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto",
             callbacks=None, validation_split=0.0, validation_data=None, shuffle=True,
             class_weight=None, sample_weight=None, initial_epoch=0, steps_per_epoch=None,
@@ -91,6 +107,7 @@ class Loops:
             self._in_fit = False
         return {"val_" + name: value for name, value in results.items()}
 
+    @_with_blas_policy
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto",
                  sample_weight=None, steps=None, callbacks=None, return_dict=False,
                  **kwargs):
@@ -114,6 +131,7 @@ class Loops:
         callbacks.on_test_end(logs)
         return self._results(return_dict)
 
+    @_with_blas_policy
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for every sample, as NumPy array(s) (a list for several
         outputs), computed batch by batch with ``training=False``."""

@@ -65,6 +65,21 @@ class Lambda(Layer):
             return self.mask(inputs, mask)
         return self.mask
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuild the function from its saved form; stored bytecode of a lambda runs
+        only when the load was asked with ``safe_mode=False``."""
+        from kerlite.saving.serialization_lib import deserialize_keras_object, in_safe_mode
+
+        config = dict(config)
+        config["function"] = deserialize_keras_object(
+            config["function"], custom_objects=custom_objects, safe_mode=in_safe_mode())
+        if isinstance(config.get("output_shape"), dict):
+            config["output_shape"] = deserialize_keras_object(
+                config["output_shape"], custom_objects=custom_objects,
+                safe_mode=in_safe_mode())
+        return super().from_config(config)
+
     def get_config(self):
         from kerlite.saving.serialization_lib import serialize_keras_object
 
