@@ -17,7 +17,8 @@ from kerlite.autodiff.variable import Variable
 LAYERS_WITH_LOSSES = []
 
 # Attributes that point to other layers without owning them.
-_NOT_SUBLAYER_ATTRIBUTES = frozenset(("_inbound_nodes", "_outbound_nodes"))
+# Attributes that refer to layers without owning them (graph links, caches).
+_NOT_SUBLAYER_ATTRIBUTES = frozenset(("_inbound_nodes", "_outbound_nodes", "_loss_sources"))
 
 
 class WeightsMixin:

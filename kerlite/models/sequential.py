@@ -56,8 +56,14 @@ class Sequential(Model):
             if rebuild:
                 self._rebuild()
             return
-        if not self._layers and getattr(layer, "_input_shape_arg", None) is not None:
-            self._layers.append(InputLayer(batch_shape=layer._input_shape_arg))
+        if not self._layers:
+            # The input shape is known when the first layer says it (input_shape=...)
+            # or is itself a model with one input (Keras builds such a Sequential too).
+            known_shape = getattr(layer, "_input_shape_arg", None)
+            if known_shape is None and isinstance(layer, Functional) and len(layer.inputs) == 1:
+                known_shape = layer.inputs[0].shape
+            if known_shape is not None:
+                self._layers.append(InputLayer(batch_shape=known_shape))
         self._layers.append(layer)
         try:
             if self._functional is not None:  # extend the graph by one call

@@ -64,7 +64,9 @@ class Loops:
                                  steps=data.num_batches)
         batch_logs_wanted = _listens(callbacks, "on_train_batch_end", "on_batch_end")
         batch_begin_wanted = _listens(callbacks, "on_train_batch_begin", "on_batch_begin")
-        variables = self.trainable_weights
+        # A subclassed model creates its weights in its first call: then the variables
+        # are collected after the first forward pass (see _train_batch).
+        variables = self.trainable_weights if self.built and self.weights else None
         self._cache_loss_sources()
         self.stop_training = False
         callbacks.on_train_begin()
@@ -75,7 +77,7 @@ class Loops:
             for step, (batch_x, batch_y, batch_weight) in enumerate(data.batches()):
                 if batch_begin_wanted:
                     callbacks.on_train_batch_begin(step)
-                self._train_batch(batch_x, batch_y, batch_weight, variables)
+                variables = self._train_batch(batch_x, batch_y, batch_weight, variables)
                 if batch_logs_wanted:
                     callbacks.on_train_batch_end(step, self._logs())
                 if self.stop_training:

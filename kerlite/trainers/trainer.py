@@ -177,9 +177,13 @@ class Trainer(Loops):
                                                        batch_size)
         finally:
             _Recording.depth -= 1
+        if variables is None:  # the first call just built the model
+            variables = self.trainable_weights
+            self._cache_loss_sources()
         grads = backpropagate(loss, variables)
         self.optimizer.apply(grads, variables)
         self._update_metrics(loss, y_true, y_pred, weights, batch_size)
+        return variables
 
     def _test_batch(self, x, y, sample_weight):
         inputs = self._as_model_input(x)
@@ -210,7 +214,8 @@ class Trainer(Loops):
 
             sample_weight = class_weight_to_sample_weight(y, class_weight)
         self._cache_loss_sources()
-        self._train_batch(x, y, sample_weight, self.trainable_weights)
+        self._train_batch(x, y, sample_weight,
+                          self.trainable_weights if self.built and self.weights else None)
         return self._results(return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
