@@ -304,3 +304,17 @@ def test_activation_figures_pick_a_picture_for_each_output_rank():
     norms = gradient_norm_figure({"a": 1e-4, "b": 1e-1})
     assert [t.get_text() for t in norms.axes[0].get_xticklabels()] == ["a", "b"]
     assert norms.axes[0].get_yscale() == "log"
+
+
+def test_throttle_waits_longer_after_a_slow_action():
+    from kerlite.widgets.curve_log import Throttle
+
+    now = [0.0]
+    throttle = Throttle(min_interval=0.5, clock=lambda: now[0])
+    assert throttle.ready()
+    now[0] = 2.0
+    throttle.spent(2.0)  # the draw took 2 s: wait 4 x 2 s before the next one
+    now[0] = 5.0
+    assert not throttle.ready()
+    now[0] = 10.5
+    assert throttle.ready()

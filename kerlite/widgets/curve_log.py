@@ -121,10 +121,20 @@ class Throttle:
         self.clock = clock or time.monotonic
         self.reset()
 
+    # An action that takes c seconds waits at least this many times c before the next,
+    # so slow redraws (a busy machine, many panels) never take over the training time.
+    COST_FACTOR = 4.0
+
     def reset(self):
         """Forget the last action: the next ``ready`` call lets the action through."""
         self._last_time = None
         self._calls_since = 0
+        self._cost = 0.0
+
+    def spent(self, seconds):
+        """Tell how long the action just took; the next one waits accordingly."""
+        self._cost = float(seconds)
+        self._last_time = self.clock()
 
     def ready(self, count_batch=True):
         """True when enough calls and time have passed since the last action.
@@ -135,7 +145,8 @@ class Throttle:
         if count_batch and self.every_n_batches and self._calls_since < self.every_n_batches:
             return False
         now = self.clock()
-        if self._last_time is not None and now - self._last_time < self.min_interval:
+        interval = max(self.min_interval, self.COST_FACTOR * self._cost)
+        if self._last_time is not None and now - self._last_time < interval:
             return False
         self.mark_done(now)
         return True

@@ -106,7 +106,12 @@ class LiveCurves(Callback):
         if self._progress_throttle.ready():
             self.view.progress(self._steps_done, self._status())
         if self._draw_throttle.ready():
-            self.view.draw(self.log, self.title)
+            self._timed_draw()
+
+    def _timed_draw(self):
+        started = self._draw_throttle.clock()
+        self.view.draw(self.log, self.title)
+        self._draw_throttle.spent(self._draw_throttle.clock() - started)
 
     def on_epoch_end(self, epoch, logs=None):
         self.log.add_epoch(logs)
@@ -114,7 +119,7 @@ class LiveCurves(Callback):
             return
         self.view.progress(self._steps_done, self._status())
         if self._draw_throttle.ready(count_batch=False):
-            self.view.draw(self.log, self.title)
+            self._timed_draw()
 
     def on_train_end(self, logs=None):
         if self.view is None:
