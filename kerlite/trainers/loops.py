@@ -9,7 +9,7 @@ import functools
 
 import numpy
 
-from kerlite import backend
+from kerlite import backend, host_allocator
 from kerlite.callbacks.callback import Callback
 from kerlite.callbacks.callback_list import CallbackList
 from kerlite.trainers.data_adapter import get_data_adapter, split_validation, unpack
@@ -27,10 +27,13 @@ def _verbosity(verbose):
 
 
 def _with_blas_policy(loop):
-    """Run ``loop`` under kerlite.backend's BLAS-thread policy for this model's size."""
+    """Run ``loop`` under kerlite.backend's BLAS-thread policy for this model's size,
+    with freed host buffers kept for the next step (see ``kerlite.host_allocator``)."""
 
     @functools.wraps(loop)
     def wrapper(self, *args, **kwargs):
+        if backend.backend() == "numpy":
+            host_allocator.keep_freed_buffers()
         sizes = [int(v.data.size) for v in self.weights]
         with backend.blas_thread_limit(max(sizes, default=0)):
             return loop(self, *args, **kwargs)
