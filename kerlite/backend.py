@@ -193,17 +193,15 @@ convert_to_numpy = to_numpy
 
 
 _blas_threads = os.environ.get("KERLITE_BLAS_THREADS", "auto")
-# Below this many entries in its largest weight, a model's matrix products are small:
-# one BLAS thread is faster than two (threads on tiny products cost more than they
-# save, and on a busy machine they collide badly).
+# Below this many entries in its largest weight, a model's matrix products are small.
 SMALL_MODEL_WEIGHT_SIZE = 2**19
 
 
 def set_blas_threads(threads):
     """How many BLAS threads fit/evaluate/predict use on the CPU.
 
-    ``"auto"`` (default): 1 thread for models whose matrices are small, the BLAS
-    library's own choice otherwise; an int: that many; ``None``: never change it.
+    ``"auto"`` (default): the BLAS library's own choice, except for a small model on a
+    busy machine, which gets 1 thread; an int: that many; ``None``: never change it.
     Needs the small ``threadpoolctl`` package (installed with kerlite).
     """
     global _blas_threads
@@ -215,13 +213,33 @@ def set_blas_threads(threads):
     _blas_threads = threads
 
 
+def machine_is_busy():
+    """True when other work already keeps every core busy: the 1-minute load average
+    is at least the number of cores this process may use, plus a half.
+
+    OpenBLAS threads spin while they wait for each other; on small products, with no
+    core free for them, one step can take twenty times longer. A process's own BLAS
+    threads add at most its cores to the load, so kerlite alone never counts as busy.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows
+        return False
+    return load >= cores + 0.5
+
+
 def blas_thread_limit(largest_weight_size):
     """A context manager applying the ``set_blas_threads`` policy to one loop."""
     import contextlib
 
     threads = _blas_threads
     if threads == "auto":
-        threads = 1 if largest_weight_size < SMALL_MODEL_WEIGHT_SIZE else None
+        small = largest_weight_size < SMALL_MODEL_WEIGHT_SIZE
+        threads = 1 if small and machine_is_busy() else None
     if threads is None or _array_module is not numpy:
         return contextlib.nullcontext()
     try:

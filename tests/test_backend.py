@@ -115,3 +115,31 @@ def test_cupy_backend_end_to_end(xp):
     y = kerlite.ops.sum(kerlite.ops.relu(x - 2.0), axis=1)
     assert isinstance(backend.to_numpy(y), np.ndarray)
     np.testing.assert_allclose(backend.to_numpy(y), [0.0, 6.0])
+
+
+def test_blas_policy_uses_one_thread_only_for_small_models_on_a_busy_machine(monkeypatch):
+    import contextlib
+
+    monkeypatch.setattr(backend, "_blas_threads", "auto")
+    monkeypatch.setattr(backend, "machine_is_busy", lambda: True)
+    limiter = backend.blas_thread_limit(1000)  # threadpoolctl applies it at once
+    with limiter:
+        assert not isinstance(limiter, contextlib.nullcontext)
+    assert isinstance(backend.blas_thread_limit(2**20), contextlib.nullcontext)
+    monkeypatch.setattr(backend, "machine_is_busy", lambda: False)
+    assert isinstance(backend.blas_thread_limit(1000), contextlib.nullcontext)
+
+
+def test_machine_is_busy_compares_the_load_with_the_cores(monkeypatch):
+    import os
+
+    cores = len(os.sched_getaffinity(0))
+    monkeypatch.setattr(os, "getloadavg", lambda: (cores + 1.0, 0.0, 0.0))
+    assert backend.machine_is_busy()
+    monkeypatch.setattr(os, "getloadavg", lambda: (cores * 1.0, 0.0, 0.0))
+    assert not backend.machine_is_busy()
+
+
+def test_set_blas_threads_rejects_bad_values():
+    with pytest.raises(ValueError, match="positive int"):
+        backend.set_blas_threads(0)

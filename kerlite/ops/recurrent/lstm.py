@@ -1,9 +1,29 @@
-"""lstm: long short-term memory over a whole sequence, with BPTT."""
+"""lstm: long short-term memory over a whole sequence, with BPTT.
+
+Two arrangements keep the per-step loop short (a Python loop pays per array call):
+
+- Inside the op the gate blocks are ordered (o, i, f, c) instead of Keras's (i, f, c, o):
+  the three gates with the recurrent activation are side by side, and the three blocks
+  whose gradients are scaled by the carry's gradient (i, f, c) are too. The weight
+  gradients are put back in Keras's order at the end.
+- With the default activations one ``tanh`` call serves all four blocks, because
+  ``sigmoid(z) = (tanh(z / 2) + 1) / 2``: the o, i, f columns of the weights are halved
+  once per call, and the three gates get ``* 0.5 + 0.5`` afterwards.
+"""
 
 from kerlite.autodiff.tensor import record
 from kerlite.ops.recurrent.activations import activation_pair
 from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, dropout_array,
-                                            finish_gradients, time_major, time_slice)
+                                            time_major, time_slice)
+
+# Keras's blocks are (i, f, c, o) = (0, 1, 2, 3); inside the op they are (o, i, f, c).
+_INSIDE_ORDER = (3, 0, 1, 2)
+_KERAS_ORDER = (1, 2, 3, 0)  # where each Keras block sits inside
+
+
+def _reorder_columns(xp, array, blocks, units):
+    """``array`` with its last axis' blocks of ``units`` columns taken in ``blocks`` order."""
+    return xp.concatenate([array[..., b * units:(b + 1) * units] for b in blocks], axis=-1)
 
 
 def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bias=None,
@@ -18,52 +38,106 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
     inputs, h0, c0, kernel, recurrent_kernel, bias = as_tensors(
         inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bias)
     u = recurrent_kernel.data.shape[0]
-    seq = SequenceInputs(inputs, kernel, None if bias is None else bias.data, mask, go_backwards,
-                         u, "lstm")
-    xp, drop, U = seq.xp, dropout_array(recurrent_dropout_mask), recurrent_kernel.data
+    xp = SequenceInputs.array_module(inputs)
+    W = _reorder_columns(xp, kernel.data, _INSIDE_ORDER, u)
+    U = _reorder_columns(xp, recurrent_kernel.data, _INSIDE_ORDER, u)
+    b = None if bias is None else _reorder_columns(xp, bias.data, _INSIDE_ORDER, u)
     act, d_act = activation_pair(activation)
     rec, d_rec = activation_pair(recurrent_activation)
+    one_tanh = activation == "tanh" and recurrent_activation == "sigmoid"
+    W_step, U_step, b_step = W, U, b
+    if one_tanh:
+        half = xp.ones(4 * u, dtype=W.dtype)
+        half[:3 * u] = 0.5
+        W_step, U_step, b_step = W * half, U * half, None if b is None else b * half
+    seq = SequenceInputs(inputs, W_step, b_step, mask, go_backwards, u, "lstm")
+    drop = dropout_array(recurrent_dropout_mask)
     dtype = seq.projected.dtype
     hidden = xp.empty((seq.steps + 1, seq.batch, u), dtype=dtype)
     carry = xp.empty_like(hidden)
-    gates = xp.empty((seq.steps, seq.batch, 4 * u), dtype=dtype)  # i, f, g, o after activation
+    gates = xp.empty((seq.steps, seq.batch, 4 * u), dtype=dtype)  # o, i, f, g activated
     act_carry = xp.empty_like(hidden[1:])  # act(c) before masking
     hidden[0], carry[0] = h0.data, c0.data
     for t in range(seq.steps):
         h = hidden[t] if drop is None else hidden[t] * drop
-        z = seq.projected[t] + h @ U
-        gate = gates[t]
-        gate[...] = rec(xp, z)  # i, f and o (the c block is overwritten next)
-        gate[:, 2 * u:3 * u] = act(xp, z[:, 2 * u:3 * u])
-        c = gate[:, u:2 * u] * carry[t] + gate[:, :u] * gate[:, 2 * u:3 * u]
-        act_carry[t] = act(xp, c)
-        carry[t + 1] = seq.keep(t, c, carry[t])
-        hidden[t + 1] = seq.keep(t, gate[:, 3 * u:] * act_carry[t], hidden[t])
+        z = gates[t]
+        xp.matmul(h, U_step, out=z)
+        z += seq.projected[t]
+        if one_tanh:
+            xp.tanh(z, out=z)
+            sigmoid_part = z[:, :3 * u]
+            sigmoid_part *= 0.5
+            sigmoid_part += 0.5
+        else:
+            z[:, :3 * u] = rec(xp, z[:, :3 * u])
+            z[:, 3 * u:] = act(xp, z[:, 3 * u:])
+        c = xp.multiply(z[:, 2 * u:3 * u], carry[t], out=carry[t + 1])
+        c += z[:, u:2 * u] * z[:, 3 * u:]
+        if one_tanh:
+            xp.tanh(c, out=act_carry[t])
+        else:
+            act_carry[t] = act(xp, c)
+        xp.multiply(z[:, :u], act_carry[t], out=hidden[t + 1])
+        if seq.mask is not None:  # padded rows keep their state
+            xp.copyto(carry[t + 1], carry[t], where=seq.skipped[t])
+            xp.copyto(hidden[t + 1], hidden[t], where=seq.skipped[t])
 
-    def backward(g):
-        g = time_major(g)  # (time + 1, batch, u): the outputs, then the last carry
-        slopes = d_rec(xp, gates)  # d gate / d z for every step at once (vectorised)
-        slopes[:, :, 2 * u:3 * u] = d_act(xp, gates[:, :, 2 * u:3 * u])
-        carry_slopes = d_act(xp, act_carry)
+    def backward(grad):
+        g_out = xp.ascontiguousarray(time_major(grad))  # (time + 1, batch, u); last: carry
+        coefficient, o_carry_slope = _step_coefficients(xp, gates, carry, act_carry, u,
+                                                        d_rec, d_act)
         d_z = xp.empty_like(gates)
-        dh, dc = xp.zeros_like(hidden[0]), g[seq.steps].copy()
+        dh, dc = xp.zeros_like(hidden[0]), g_out[seq.steps]
         for t in reversed(range(seq.steps)):
-            dh_new, dh_skip = seq.split_masked(t, dh + g[t])
+            dh_new, dh_skip = seq.split_masked(t, dh + g_out[t])
             dc_new, dc_skip = seq.split_masked(t, dc)
-            gate, d = gates[t], d_z[t]
-            dc_new = dc_new + dh_new * gate[:, 3 * u:] * carry_slopes[t]
-            xp.multiply(dc_new, gate[:, 2 * u:3 * u], out=d[:, :u])  # i scales the candidate
-            xp.multiply(dc_new, carry[t], out=d[:, u:2 * u])  # f scales the old carry
-            xp.multiply(dc_new, gate[:, :u], out=d[:, 2 * u:3 * u])  # the candidate, by i
-            xp.multiply(dh_new, act_carry[t], out=d[:, 3 * u:])  # o scales act(c)
-            d *= slopes[t]
-            d_h = d @ U.T
-            dh = (d_h if drop is None else d_h * drop) + dh_skip
-            dc = dc_new * gate[:, u:2 * u] + dc_skip
-        return finish_gradients(seq, d_z, (dh, dc), inputs, kernel, bias, hidden, drop, d_z,
-                                bias_grad=lambda: d_z.sum(axis=(0, 1)))
+            dc_new = dc_new + dh_new * o_carry_slope[t]
+            d = d_z[t]
+            xp.multiply(dh_new, coefficient[t, :, :u], out=d[:, :u])
+            xp.multiply(dc_new.reshape(seq.batch, 1, u),
+                        coefficient[t, :, u:].reshape(seq.batch, 3, u),
+                        out=d[:, u:].reshape(seq.batch, 3, u))
+            dh = d @ U.T
+            if drop is not None:
+                dh *= drop
+            dc = dc_new * gates[t, :, 2 * u:3 * u]
+            if seq.mask is not None:
+                dh += dh_skip
+                dc += dc_skip
+        return _gradients(xp, seq, d_z, dh, dc, inputs, W, hidden, drop, bias, u)
 
     parents = tuple(t for t in (inputs, h0, c0, kernel, recurrent_kernel, bias) if t is not None)
     packed = xp.concatenate([hidden[1:], carry[-1:]], axis=0)
     out = record(seq.outputs(packed), parents, backward)
     return time_slice(out, slice(0, -1)), time_slice(out, -2), time_slice(out, -1)
+
+
+def _step_coefficients(xp, gates, carry, act_carry, u, d_rec, d_act):
+    """For all steps at once: what multiplies the gradients inside the backward loop.
+
+    ``coefficient`` (time, batch, 4u): dz_o = dh * act(c) * o', and dz_i, dz_f, dz_g =
+    dc * (g * i', c_prev * f', i * g'); ``o_carry_slope`` = o * act'(c), which takes dh
+    into dc.
+    """
+    slopes = d_rec(xp, gates)  # the o, i, f blocks are right; the g block is redone below
+    slopes[..., 3 * u:] = d_act(xp, gates[..., 3 * u:])
+    coefficient = xp.empty_like(gates)
+    xp.multiply(act_carry, slopes[..., :u], out=coefficient[..., :u])
+    xp.multiply(gates[..., 3 * u:], slopes[..., u:2 * u], out=coefficient[..., u:2 * u])
+    xp.multiply(carry[:-1], slopes[..., 2 * u:3 * u], out=coefficient[..., 2 * u:3 * u])
+    xp.multiply(gates[..., u:2 * u], slopes[..., 3 * u:], out=coefficient[..., 3 * u:])
+    o_carry_slope = d_act(xp, act_carry)
+    o_carry_slope *= gates[..., :u]
+    return coefficient, o_carry_slope
+
+
+def _gradients(xp, seq, d_z, dh0, dc0, inputs, W, hidden, drop, bias, u):
+    """Gradients of (inputs, h0, c0, kernel, recurrent_kernel[, bias]), Keras's gate order."""
+    d_inputs, d_W = seq.input_grads(d_z, W, inputs._needs_grad)
+    previous = hidden[:-1] if drop is None else hidden[:-1] * drop
+    d_U = previous.reshape(-1, u).T @ d_z.reshape(-1, 4 * u)
+    grads = [d_inputs, dh0, dc0, _reorder_columns(xp, d_W, _KERAS_ORDER, u),
+             _reorder_columns(xp, d_U, _KERAS_ORDER, u)]
+    if bias is not None:
+        grads.append(_reorder_columns(xp, d_z.sum(axis=(0, 1)), _KERAS_ORDER, u))
+    return grads

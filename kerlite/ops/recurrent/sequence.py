@@ -1,25 +1,30 @@
 """What the three recurrent ops share: time-major inputs, the mask, the input projection
 for all steps at once, and the final gradient bookkeeping."""
 
-from kerlite.autodiff.tensor import as_tensor, record
+from kerlite.autodiff.tensor import Tensor, as_tensor, record
 from kerlite.backend import get_array_module
 
 
 class SequenceInputs:
     """One op call's inputs, time-major (and reversed for go_backwards), with the mask and
-    ``x @ kernel + bias`` for every step."""
+    ``x @ kernel + bias`` for every step. ``kernel`` may be a tensor or an array."""
+
+    @staticmethod
+    def array_module(inputs):
+        return get_array_module(inputs.data)
 
     def __init__(self, inputs, kernel, bias, mask, go_backwards, units, op_name):
         self.xp = xp = get_array_module(inputs.data)
         x = inputs.data
+        kernel = kernel.data if isinstance(kernel, Tensor) else kernel
         if x.ndim != 3:
             raise ValueError(
                 f"{op_name} expects inputs of shape (batch, timesteps, features). "
                 f"Received: inputs.shape={tuple(x.shape)}"
             )
-        if kernel.data.shape[0] != x.shape[2]:
+        if kernel.shape[0] != x.shape[2]:
             raise ValueError(
-                f"{op_name}: the kernel has {kernel.data.shape[0]} input rows but the inputs "
+                f"{op_name}: the kernel has {kernel.shape[0]} input rows but the inputs "
                 f"have {x.shape[2]} features (inputs.shape={tuple(x.shape)})."
             )
         self.batch, self.steps, self.units = x.shape[0], x.shape[1], units
@@ -28,7 +33,7 @@ class SequenceInputs:
         if go_backwards:
             x_time_major = x_time_major[::-1]
         self.x_flat = xp.ascontiguousarray(x_time_major).reshape(-1, x.shape[2])
-        projected = self.x_flat @ kernel.data
+        projected = self.x_flat @ kernel
         if bias is not None:
             projected += bias
         self.projected = projected.reshape(self.steps, self.batch, -1)
@@ -37,6 +42,7 @@ class SequenceInputs:
             m = as_tensor(mask).data.astype(bool).T[:, :, None]  # (time, batch, 1)
             self.mask = m[::-1] if go_backwards else m
             self.mask_float = self.mask.astype(x.dtype)
+            self.skipped = ~self.mask
 
     def keep(self, step, new, old):
         """Masked rows keep their old value (the padded step is skipped)."""
@@ -57,11 +63,12 @@ class SequenceInputs:
 
     def input_grads(self, d_projected, kernel, inputs_need_grad):
         """Gradients of the inputs and the kernel from d(x @ kernel) at every step."""
+        kernel = kernel.data if isinstance(kernel, Tensor) else kernel
         d_flat = d_projected.reshape(self.steps * self.batch, -1)
         d_kernel = self.x_flat.T @ d_flat
         d_inputs = None
         if inputs_need_grad:
-            d_inputs = (d_flat @ kernel.data.T).reshape(self.steps, self.batch, -1)
+            d_inputs = (d_flat @ kernel.T).reshape(self.steps, self.batch, -1)
             if self.go_backwards:
                 d_inputs = d_inputs[::-1]
             d_inputs = d_inputs.transpose(1, 0, 2)
