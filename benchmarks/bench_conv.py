@@ -14,13 +14,11 @@ every measurement is repeated; the table shows medians.
     python benchmarks/bench_conv.py --blas-threads 1       # single-threaded OpenBLAS
 """
 
-import argparse
-import json
 import os
-import statistics
-import subprocess
-import sys
 import time
+
+import side_by_side
+from side_by_side import print_result
 
 WORKLOADS = {
     "mnist": {"shape": (28, 28, 1), "batch_size": 64, "steps": 40},
@@ -98,53 +96,9 @@ def library_worker(side, workload):
 
 
 def worker(side, workload):
-    import resource
-
-    result = library_worker(side, workload)
-    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(result))
-
-
-def measure(side, workload, blas_threads=None):
-    environment = dict(os.environ)
-    if blas_threads:  # NumPy's BLAS (OpenBLAS); XLA (Keras on JAX) has its own threads
-        environment.update(OPENBLAS_NUM_THREADS=str(blas_threads),
-                           OMP_NUM_THREADS=str(blas_threads))
-    output = subprocess.run([sys.executable, __file__, "--worker", side, workload],
-                            capture_output=True, text=True, check=True, env=environment,
-                            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return json.loads(output.stdout.strip().splitlines()[-1])
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS))
-    parser.add_argument("--blas-threads", type=int, default=None,
-                        help="OPENBLAS_NUM_THREADS for the kerlite runs")
-    parser.add_argument("--worker", nargs=2, metavar=("SIDE", "WORKLOAD"))
-    args = parser.parse_args()
-    if args.worker:
-        return worker(*args.worker)
-    for workload in args.workloads:
-        runs = {side: [] for side in SIDES}
-        for repeat in range(args.repeats):
-            order = SIDES if repeat % 2 == 0 else SIDES[::-1]
-            for side in order:
-                runs[side].append(measure(side, workload, args.blas_threads))
-        median = {side: {key: statistics.median(r[key] for r in runs[side])
-                         for key in runs[side][0]} for side in SIDES}
-        threads = args.blas_threads or "default"
-        print(f"\n{workload}: {WORKLOADS[workload]} ({args.repeats} repeats, medians, "
-              f"NumPy BLAS threads: {threads})")
-        for side in SIDES:
-            details = ", ".join(f"{k} {v:.3g}" for k, v in median[side].items()
-                                if k != "samples_per_s")
-            print(f"  {side:8s} {median[side]['samples_per_s']:10,.0f} train samples/s  {details}")
-        ratio = median["kerlite"]["samples_per_s"] / median["keras"]["samples_per_s"]
-        memory = median["kerlite"]["peak_rss_mib"] / median["keras"]["peak_rss_mib"]
-        print(f"  kerlite / keras-jax: speed {ratio:.2f}x, peak memory {memory:.2f}x")
+    print_result(library_worker(side, workload))
 
 
 if __name__ == "__main__":
-    main()
+    side_by_side.main(__file__, __doc__, WORKLOADS, SIDES, worker,
+                      "OPENBLAS_NUM_THREADS for the kerlite runs")
