@@ -66,7 +66,8 @@ def pytest_collection_modifyitems(config, items):
                   and item.callspec.params.get("xp") == "cupy"]
     if cupy_cases:
         config.hook.pytest_deselected(items=cupy_cases)
-        items[:] = [item for item in items if item not in set(cupy_cases)]
+        dropped = set(cupy_cases)
+        items[:] = [item for item in items if item not in dropped]
 
 
 @pytest.fixture(params=["numpy", "cupy"])

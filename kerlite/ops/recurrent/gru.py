@@ -23,7 +23,7 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
     if bias is not None:
         input_bias, recurrent_bias = (bias.data[0], bias.data[1]) if reset_after else \
             (bias.data, None)
-    seq = SequenceInputs(inputs, kernel, input_bias, mask, go_backwards, u, "gru")
+    seq = SequenceInputs(inputs, kernel.data, input_bias, mask, go_backwards, u, "gru")
     xp, drop, U = seq.xp, dropout_array(recurrent_dropout_mask), recurrent_kernel.data
     act, d_act = activation_pair(activation)
     rec, d_rec = activation_pair(recurrent_activation)
@@ -82,7 +82,7 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
             return xp.stack([d_input_bias, d_h_part.sum(axis=(0, 1))])
 
         if reset_after:
-            return finish_gradients(seq, d_x_part, dh, inputs, kernel, bias, hidden, drop,
+            return finish_gradients(seq, d_x_part, dh, inputs, kernel.data, bias, hidden, drop,
                                     d_h_part, bias_grad)
         d_zr = d_x_part[:, :, :2 * u]
 
@@ -90,7 +90,7 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
             d_rk_h = reset_input.reshape(-1, u).T @ d_x_part[:, :, 2 * u:].reshape(-1, u)
             return xp.concatenate([d_rk_zr, d_rk_h], axis=1)
 
-        return finish_gradients(seq, d_x_part, dh, inputs, kernel, bias, hidden, drop, d_zr,
+        return finish_gradients(seq, d_x_part, dh, inputs, kernel.data, bias, hidden, drop, d_zr,
                                 bias_grad, extra_recurrent=add_candidate_part)
 
     parents = tuple(t for t in (inputs, h0, kernel, recurrent_kernel, bias) if t is not None)

@@ -12,9 +12,10 @@ Two arrangements keep the per-step loop short (a Python loop pays per array call
 """
 
 from kerlite.autodiff.tensor import record
+from kerlite.backend import get_array_module
 from kerlite.ops.recurrent.activations import activation_pair
 from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, dropout_array,
-                                            time_major, time_slice)
+                                            finish_gradients, time_major, time_slice)
 
 # Keras's blocks are (i, f, c, o) = (0, 1, 2, 3); inside the op they are (o, i, f, c).
 _INSIDE_ORDER = (3, 0, 1, 2)
@@ -38,7 +39,7 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
     inputs, h0, c0, kernel, recurrent_kernel, bias = as_tensors(
         inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bias)
     u = recurrent_kernel.data.shape[0]
-    xp = SequenceInputs.array_module(inputs)
+    xp = get_array_module(inputs.data)
     W = _reorder_columns(xp, kernel.data, _INSIDE_ORDER, u)
     U = _reorder_columns(xp, recurrent_kernel.data, _INSIDE_ORDER, u)
     b = None if bias is None else _reorder_columns(xp, bias.data, _INSIDE_ORDER, u)
@@ -78,9 +79,9 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
         else:
             act_carry[t] = act(xp, c)
         xp.multiply(z[:, :u], act_carry[t], out=hidden[t + 1])
-        if seq.mask is not None:  # padded rows keep their state
-            xp.copyto(carry[t + 1], carry[t], where=seq.skipped[t])
-            xp.copyto(hidden[t + 1], hidden[t], where=seq.skipped[t])
+        if seq.mask is not None:
+            carry[t + 1] = seq.keep(t, carry[t + 1], carry[t])
+            hidden[t + 1] = seq.keep(t, hidden[t + 1], hidden[t])
 
     def backward(grad):
         g_out = xp.ascontiguousarray(time_major(grad))  # (time + 1, batch, u); last: carry
@@ -133,11 +134,6 @@ def _step_coefficients(xp, gates, carry, act_carry, u, d_rec, d_act):
 
 def _gradients(xp, seq, d_z, dh0, dc0, inputs, W, hidden, drop, bias, u):
     """Gradients of (inputs, h0, c0, kernel, recurrent_kernel[, bias]), Keras's gate order."""
-    d_inputs, d_W = seq.input_grads(d_z, W, inputs._needs_grad)
-    previous = hidden[:-1] if drop is None else hidden[:-1] * drop
-    d_U = previous.reshape(-1, u).T @ d_z.reshape(-1, 4 * u)
-    grads = [d_inputs, dh0, dc0, _reorder_columns(xp, d_W, _KERAS_ORDER, u),
-             _reorder_columns(xp, d_U, _KERAS_ORDER, u)]
-    if bias is not None:
-        grads.append(_reorder_columns(xp, d_z.sum(axis=(0, 1)), _KERAS_ORDER, u))
-    return grads
+    grads = finish_gradients(seq, d_z, (dh0, dc0), inputs, W, bias, hidden, drop, d_z,
+                             bias_grad=lambda: d_z.sum(axis=(0, 1)))
+    return grads[:3] + [_reorder_columns(xp, g, _KERAS_ORDER, u) for g in grads[3:]]

@@ -1,22 +1,17 @@
 """What the three recurrent ops share: time-major inputs, the mask, the input projection
 for all steps at once, and the final gradient bookkeeping."""
 
-from kerlite.autodiff.tensor import Tensor, as_tensor, record
+from kerlite.autodiff.tensor import as_tensor, record
 from kerlite.backend import get_array_module
 
 
 class SequenceInputs:
     """One op call's inputs, time-major (and reversed for go_backwards), with the mask and
-    ``x @ kernel + bias`` for every step. ``kernel`` may be a tensor or an array."""
-
-    @staticmethod
-    def array_module(inputs):
-        return get_array_module(inputs.data)
+    ``x @ kernel + bias`` for every step. ``kernel`` and ``bias`` are arrays."""
 
     def __init__(self, inputs, kernel, bias, mask, go_backwards, units, op_name):
         self.xp = xp = get_array_module(inputs.data)
         x = inputs.data
-        kernel = kernel.data if isinstance(kernel, Tensor) else kernel
         if x.ndim != 3:
             raise ValueError(
                 f"{op_name} expects inputs of shape (batch, timesteps, features). "
@@ -42,7 +37,6 @@ class SequenceInputs:
             m = as_tensor(mask).data.astype(bool).T[:, :, None]  # (time, batch, 1)
             self.mask = m[::-1] if go_backwards else m
             self.mask_float = self.mask.astype(x.dtype)
-            self.skipped = ~self.mask
 
     def keep(self, step, new, old):
         """Masked rows keep their old value (the padded step is skipped)."""
@@ -62,8 +56,7 @@ class SequenceInputs:
         return hidden_states.transpose(1, 0, 2)
 
     def input_grads(self, d_projected, kernel, inputs_need_grad):
-        """Gradients of the inputs and the kernel from d(x @ kernel) at every step."""
-        kernel = kernel.data if isinstance(kernel, Tensor) else kernel
+        """Gradients of the inputs and the kernel array from d(x @ kernel) at every step."""
         d_flat = d_projected.reshape(self.steps * self.batch, -1)
         d_kernel = self.x_flat.T @ d_flat
         d_inputs = None
@@ -102,7 +95,8 @@ def dropout_array(recurrent_dropout_mask):
 
 def finish_gradients(seq, d_projected, dh0, inputs, kernel, bias, hidden, drop, d_recurrent,
                      bias_grad, extra_recurrent=None):
-    """Gradients of (inputs, h0[, c0], kernel, recurrent_kernel[, bias]) in parent order."""
+    """Gradients of (inputs, h0[, c0], kernel, recurrent_kernel[, bias]) in parent order;
+    ``kernel`` is the array the op projected the inputs with."""
     d_inputs, d_kernel = seq.input_grads(d_projected, kernel, inputs._needs_grad)
     previous = hidden[:-1] if drop is None else hidden[:-1] * drop
     units = previous.shape[-1]

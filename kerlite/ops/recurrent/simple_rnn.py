@@ -16,8 +16,8 @@ def simple_rnn(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=
     inputs, h0, kernel, recurrent_kernel, bias = as_tensors(
         inputs, initial_state, kernel, recurrent_kernel, bias)
     units = recurrent_kernel.data.shape[0]
-    seq = SequenceInputs(inputs, kernel, None if bias is None else bias.data, mask, go_backwards,
-                         units, "simple_rnn")
+    seq = SequenceInputs(inputs, kernel.data, None if bias is None else bias.data, mask,
+                         go_backwards, units, "simple_rnn")
     xp, act, d_act = seq.xp, *activation_pair(activation)
     drop = dropout_array(recurrent_dropout_mask)
     U = recurrent_kernel.data
@@ -38,7 +38,7 @@ def simple_rnn(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=
             d_pre[t] = through * d_act(xp, new_values[t])
             d_h = d_pre[t] @ U.T
             dh = (d_h if drop is None else d_h * drop) + skipped
-        return finish_gradients(seq, d_pre, dh, inputs, kernel, bias, hidden, drop, d_pre,
+        return finish_gradients(seq, d_pre, dh, inputs, kernel.data, bias, hidden, drop, d_pre,
                                 bias_grad=lambda: d_pre.sum(axis=(0, 1)))
 
     parents = tuple(t for t in (inputs, h0, kernel, recurrent_kernel, bias) if t is not None)
