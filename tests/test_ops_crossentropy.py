@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kerlite import backend, ops
+from kerlite import GradientTape, Tensor, backend, ops
 from kerlite.testing import check_grad
 
 
@@ -55,6 +55,30 @@ def test_sparse_categorical(batch, xp):
         np.testing.assert_allclose(column.numpy(), want, rtol=1e-10)
         check_grad(lambda z, f=from_logits: ops.sparse_categorical_crossentropy(
             labels, z, from_logits=f), xp.asarray(output))
+
+
+def test_sparse_matches_one_hot_where_probabilities_are_clipped():
+    # Rows whose own class has probability 0 or 1 sit on the clip bounds: the sparse
+    # op's loss and gradient must equal those of categorical with one-hot targets.
+    labels = np.array([0, 1, 2])
+    probs = np.array([[0.0, 0.5, 0.5], [0.0, 1.0, 0.0], [0.2, 0.3, 0.5]])
+    onehot = np.eye(3)[labels]
+    for from_logits in (False, True):
+        output = probs * 40 - 20 if from_logits else probs
+        sparse = _value_and_grad(
+            lambda z: ops.sparse_categorical_crossentropy(labels, z, from_logits), output)
+        dense = _value_and_grad(
+            lambda z: ops.categorical_crossentropy(onehot, z, from_logits), output)
+        np.testing.assert_allclose(sparse[0], dense[0], rtol=1e-12)
+        np.testing.assert_allclose(sparse[1], dense[1], rtol=1e-12, atol=1e-12)
+
+
+def _value_and_grad(function, array):
+    z = Tensor(np.array(array, dtype="float64"))
+    with GradientTape() as tape:
+        tape.watch(z)
+        value = ops.sum(function(z))
+    return float(value.numpy()), tape.gradient(value, z).numpy()
 
 
 def test_binary(rng, xp):

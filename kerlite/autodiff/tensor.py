@@ -44,7 +44,11 @@ class Tensor:
 
     @property
     def dtype(self):
-        return self.data.dtype.name
+        dtype = self.data.dtype
+        name = _DTYPE_NAMES.get(dtype)
+        if name is None:  # numpy's dtype.name is computed in Python on every read
+            name = _DTYPE_NAMES[dtype] = dtype.name
+        return name
 
     @property
     def ndim(self):
@@ -198,6 +202,7 @@ class Tensor:
 
 
 _OPS_MODULE = []
+_DTYPE_NAMES = {}
 
 
 def _ops():

@@ -134,6 +134,8 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
                     "tensor: `y = layer(x)`."
                 )
             args = (kwargs.pop("inputs"),)
+        if not kwargs and len(args) == 1 and type(args[0]) is Tensor:  # eager layer(x)
+            return self._eager_call(args, kwargs)
         if any_symbolic(args) or (kwargs and any_symbolic(kwargs)):
             return self._symbolic_call(args, kwargs)
         return self._eager_call(args, kwargs)
@@ -178,8 +180,14 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
             args = (self._convert_inputs(first),) + args[1:]
         if not self.built:
             self._build_from_inputs(args)
-        if self.input_spec is not None:
-            assert_input_compatibility(self.input_spec, args[0], self.name)
+        spec = self.input_spec
+        if spec is not None:
+            # Every training step calls with the shape of the step before: check once.
+            checked = (spec, getattr(args[0], "shape", None))
+            if checked != self.__dict__.get("_checked_input"):
+                assert_input_compatibility(spec, args[0], self.name)
+                if checked[1] is not None:
+                    self._checked_input = checked
         return args
 
     def _resolve_mask(self, inputs, kwargs):

@@ -8,6 +8,7 @@ never give NaN; here they add label smoothing, label checks and ``ignore_class``
 from kerlite import backend, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.losses.elementwise_loss import elementwise_loss
+from kerlite.ops.crossentropy import sparse_crossentropy_last_axis
 from kerlite.losses.loss import (LossFunctionWrapper, as_float_tensor, match_ranks,
                                  reduce_weighted_values, true_values)
 
@@ -64,9 +65,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
             f"sparse_categorical_crossentropy: labels must be integers in [0, {classes}) "
             f"for predictions with {classes} classes. Received labels from "
             f"{int(labels.min())} to {int(labels.max())} (y_pred shape {y_pred.shape}).")
+    if valid is None and axis in (-1, y_pred.ndim - 1) and labels.shape == y_pred.shape[:-1]:
+        return sparse_crossentropy_last_axis(labels, y_pred, from_logits)
     # One-hot targets by comparing each label with 0..classes-1, then the fused
     # categorical cross-entropy op (cheaper than ops.sparse_categorical_crossentropy's
-    # general one_hot for this common case).
+    # general one_hot for this case).
     xp = backend.get_array_module(labels)
     shape = [1] * y_pred.ndim
     shape[axis] = classes

@@ -43,8 +43,51 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             f"last dimension: target.shape={tuple(labels.shape)}, "
             f"output.shape={output.shape}. Targets are class indices, one per sample."
         )
-    onehot = one_hot(labels, output.shape[axis], axis=axis, dtype=output.dtype)
+    classes = output.shape[axis]
+    in_range = labels.size == 0 or (labels.min() >= 0 and labels.max() < classes)
+    if in_range and normalize_axis(axis, output.ndim) == (output.ndim - 1,):
+        return sparse_crossentropy_last_axis(labels, output, from_logits)
+    onehot = one_hot(labels, classes, axis=axis, dtype=output.dtype)
     return _crossentropy(onehot, output, from_logits, axis)
+
+
+def sparse_crossentropy_last_axis(labels, output, from_logits):
+    """The sparse cross-entropy along the last axis, for labels already known to be in
+    range: only each row's own class enters, so no one-hot matrix is made.
+
+        logits:        loss = logsumexp(z) - z[label],   d/dz = softmax(z) - onehot
+        probabilities: loss = -log(clip(p[label])) with p = z / sum(z),
+                       d/dz = (1 - onehot / p[label]) / sum(z)   (0 where clipped)
+    """
+    xp = get_array_module(output.data)
+    z = output.data
+    rows = z.reshape(-1, z.shape[-1])
+    picked = (xp.arange(rows.shape[0]), labels.reshape(-1))
+    if from_logits:
+        shifted = rows - rows.max(axis=1, keepdims=True)
+        exp = xp.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        loss = xp.log(total[:, 0]) - shifted[picked]
+
+        def backward(g):
+            grad = exp / total
+            grad[picked] -= 1
+            grad *= g.reshape(-1, 1)
+            return (grad.reshape(z.shape),)
+    else:
+        eps = z.dtype.type(backend.epsilon())
+        norm = rows.sum(axis=1, keepdims=True)
+        p = rows[picked] / norm[:, 0]
+        inside = (p > eps) & (p < 1 - eps)
+        loss = -xp.log(xp.clip(p, eps, 1 - eps))
+
+        def backward(g):
+            scale = g.reshape(-1) * inside / norm[:, 0]
+            grad = xp.broadcast_to(scale[:, None], rows.shape).copy()
+            grad[picked] -= scale / xp.where(inside, p, 1)
+            return (grad.reshape(z.shape),)
+
+    return record(loss.reshape(labels.shape), (output,), backward)
 
 
 def _crossentropy(target, output, from_logits, axis):

@@ -104,8 +104,16 @@ class ArrayDataAdapter:
 def _take(data, part):
     """Rows ``part`` of every array in ``data`` (a single array is the common case)."""
     if isinstance(data, numpy.ndarray):
-        return data[part] if data.ndim else data
-    return map_structure(lambda a: a[part] if a.ndim else a, data)
+        return _rows(data, part)
+    return map_structure(lambda a: _rows(a, part), data)
+
+
+def _rows(array, part):
+    if not array.ndim:
+        return array
+    if isinstance(part, slice):
+        return array[part]
+    return array.take(part, axis=0)  # a gather: a little faster than array[part]
 
 
 class PyDatasetAdapter:
