@@ -131,3 +131,23 @@ def test_updates_keep_float32_and_work_in_place():
     before = variable.data
     optimizers.Nadam().apply([np.ones(3, "float32")], [variable])
     assert variable.data is before and variable.data.dtype == np.float32
+
+
+def test_a_subclass_update_step_sees_each_variable_whole():
+    # kerlite's own optimizers update small variables together as one flat array; an
+    # update_step written by a user (here: scaled by the variable's own norm) must
+    # still receive the model's variables themselves, one at a time.
+    class NormScaledSGD(optimizers.SGD):
+        seen = []
+
+        def update_step(self, gradient, variable, learning_rate):
+            self.seen.append(variable)
+            norm = np.sqrt((variable.data ** 2).sum())
+            variable.data -= learning_rate * norm * gradient
+
+    weights = [keras.Variable(np.full((2, 2), 2.0, "f")), keras.Variable(np.ones(3, "f"))]
+    NormScaledSGD(learning_rate=0.1).apply(
+        [np.ones((2, 2), "f"), np.ones(3, "f")], weights)
+    assert NormScaledSGD.seen == weights
+    np.testing.assert_allclose(weights[0].numpy(), 2.0 - 0.1 * 4.0, rtol=1e-6)
+    np.testing.assert_allclose(weights[1].numpy(), 1.0 - 0.1 * np.sqrt(3), rtol=1e-6)

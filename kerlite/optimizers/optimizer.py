@@ -134,10 +134,17 @@ class Optimizer:
             self._slots[id(variable)] = tuple(
                 self.add_variable_from_reference(variable, slot_name, initial)
                 for slot_name, initial in self._slot_names())
-        self._groups, self._grouped = make_groups(variables, self._slots)
-        for group in self._groups:
-            self._slots[id(group)] = group.slots
+        if self._updates_elementwise():
+            self._groups, self._grouped = make_groups(variables, self._slots)
+            for group in self._groups:
+                self._slots[id(group)] = group.slots
         self.built = True
+
+    def _updates_elementwise(self):
+        """True if ``update_step`` is one of kerlite's own, which update each entry from
+        the same entry of the gradient and slots: then small variables can share one
+        flat update. A subclass's own ``update_step`` sees every variable whole."""
+        return type(self).update_step.__module__.startswith("kerlite.optimizers.")
 
     def _slot_names(self):
         """(name, initial value) of the state each variable needs; none by default."""
