@@ -21,12 +21,13 @@ def print_result(result):
 
 
 def measure(script, side, workload, blas_threads=None):
-    """Run ``script --worker side workload`` in a fresh process; returns its figures."""
+    """Run ``script --worker side [workload]`` in a fresh process; returns its figures."""
     environment = dict(os.environ)
     if blas_threads:  # NumPy's BLAS (OpenBLAS); XLA (Keras on JAX) has its own threads
         environment.update(OPENBLAS_NUM_THREADS=str(blas_threads),
                            OMP_NUM_THREADS=str(blas_threads))
-    output = subprocess.run([sys.executable, script, "--worker", side, workload],
+    command = [sys.executable, script, "--worker", side] + ([workload] if workload else [])
+    output = subprocess.run(command,
                             capture_output=True, text=True, check=True, env=environment,
                             cwd=os.path.dirname(os.path.dirname(os.path.abspath(script))))
     return json.loads(output.stdout.strip().splitlines()[-1])

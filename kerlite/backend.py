@@ -136,13 +136,26 @@ def set_image_data_format(data_format):
     _image_data_format = data_format
 
 
+_DTYPE_NAMES = {}
+
+
 def standardize_dtype(dtype):
     """Turn any dtype spelling (None, numpy type, string) into a name like 'float32'."""
     if dtype is None:
         return _floatx
+    try:
+        return _DTYPE_NAMES[dtype]
+    except (KeyError, TypeError):  # new, or unhashable
+        pass
     if hasattr(dtype, "name") and not isinstance(dtype, str):
-        return dtype.name
-    return numpy.dtype(dtype).name
+        name = dtype.name  # numpy computes it in Python on every read: remembered
+    else:
+        name = numpy.dtype(dtype).name
+    try:
+        _DTYPE_NAMES[dtype] = name
+    except TypeError:
+        pass
+    return name
 
 
 def convert_to_array(value, dtype=None):

@@ -36,6 +36,7 @@ class Tensor:
         self._parents = parents
         self._backward = backward
         self._needs_grad = backward is not None
+        self._keras_mask = None
 
     # --- array-like behaviour -------------------------------------------------------
     @property
@@ -44,11 +45,7 @@ class Tensor:
 
     @property
     def dtype(self):
-        dtype = self.data.dtype
-        name = _DTYPE_NAMES.get(dtype)
-        if name is None:  # numpy's dtype.name is computed in Python on every read
-            name = _DTYPE_NAMES[dtype] = dtype.name
-        return name
+        return backend.standardize_dtype(self.data.dtype)
 
     @property
     def ndim(self):
@@ -202,7 +199,6 @@ class Tensor:
 
 
 _OPS_MODULE = []
-_DTYPE_NAMES = {}
 
 
 def _ops():

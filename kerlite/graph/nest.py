@@ -29,5 +29,7 @@ def map_structure(function, structure):
 
 def pack_like(structure, leaves):
     """Rebuild ``structure`` with ``leaves`` (a flat list, in ``flatten`` order)."""
+    if not isinstance(structure, (list, tuple, dict)):  # a single leaf
+        return leaves[0]
     iterator = iter(leaves)
     return map_structure(lambda _: next(iterator), structure)

@@ -308,8 +308,16 @@ def _mark_built_after(build):
     return wrapped
 
 
+_OVERRIDES = {}  # (layer class, method name) -> does the class override Layer's method?
+
+
 def _overrides(layer, method):
-    return getattr(type(layer), method, None) is not getattr(Layer, method, None)
+    key = (type(layer), method)
+    found = _OVERRIDES.get(key)
+    if found is None:
+        found = getattr(type(layer), method, None) is not getattr(Layer, method, None)
+        _OVERRIDES[key] = found
+    return found
 
 
 def _as_tuple(shape):
