@@ -17,7 +17,7 @@ PYPROJECT = ROOT / "pyproject.toml"
 CONDA_FILES = [ROOT / "environment.yml", ROOT / "binder" / "environment.yml"]
 
 # pyproject extras whose packages the conda environments must provide.
-CONDA_EXTRAS = ("notebook", "saving", "fast")
+CONDA_EXTRAS = ("notebook", "saving")
 
 # PyPI name -> conda-forge name, where they differ.
 PYPI_TO_CONDA = {
@@ -113,7 +113,7 @@ def expand_extra(project, extra, seen=None):
 
 
 def expected_conda_dependencies():
-    """{conda name: spec} that the pyproject runtime + notebook/saving/fast extras imply."""
+    """{conda name: spec} that the pyproject runtime + notebook/saving extras imply."""
     project = read_pyproject()["project"]
     texts = list(project["dependencies"])
     for extra in CONDA_EXTRAS:
