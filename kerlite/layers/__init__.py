@@ -6,11 +6,14 @@
 from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.layer import Layer
 from kerlite.layers.input_layer import Input, InputLayer
+from kerlite.layers.activations import *  # noqa: F401,F403
+from kerlite.layers.attention import *  # noqa: F401,F403
 from kerlite.layers.convolutional import *  # noqa: F401,F403
 from kerlite.layers.core import *  # noqa: F401,F403
 from kerlite.layers.merging import *  # noqa: F401,F403
 from kerlite.layers.normalization import *  # noqa: F401,F403
 from kerlite.layers.pooling import *  # noqa: F401,F403
+from kerlite.layers.preprocessing import *  # noqa: F401,F403
 from kerlite.layers.recurrent import *  # noqa: F401,F403
 from kerlite.layers.regularization import *  # noqa: F401,F403
 from kerlite.layers.reshaping import *  # noqa: F401,F403

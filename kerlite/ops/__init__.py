@@ -58,3 +58,5 @@ for _name, _value in list(globals().items()):
         setattr(_Unwrapped, _name, staticmethod(_value))
         globals()[_name] = _symbolic_dispatch(_value)
 del _name, _value
+
+from kerlite.ops import image  # noqa: E402  (keras.ops.image: resize, affine_transform)

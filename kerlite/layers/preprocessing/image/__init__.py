@@ -1,0 +1,1 @@
+"""Image preprocessing layers (rescaling, resizing, cropping, random augmentation)."""

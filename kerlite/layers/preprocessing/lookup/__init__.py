@@ -1,0 +1,1 @@
+"""Lookup and text preprocessing layers (StringLookup, TextVectorization...)."""

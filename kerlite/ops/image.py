@@ -1,0 +1,1 @@
+"""Image operations (``keras.ops.image``): resizing and affine transforms of image batches."""
