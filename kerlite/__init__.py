@@ -20,6 +20,12 @@ from kerlite.layers import Input, InputSpec, Layer
 from kerlite.models import Model, Sequential
 from kerlite import callbacks, losses, metrics, optimizers
 from kerlite import saving
+from kerlite import config, preprocessing
+from kerlite.initializers import Initializer
+from kerlite.losses import Loss
+from kerlite.metrics import Metric
+from kerlite.optimizers import Optimizer
+from kerlite.regularizers import Regularizer
 
 
 def __getattr__(name):

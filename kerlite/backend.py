@@ -158,6 +158,37 @@ def standardize_dtype(dtype):
     return name
 
 
+def is_float_dtype(dtype):
+    """True for floating dtypes (float16/32/64, bfloat16), in any spelling."""
+    return _dtype_name(dtype).startswith(("float", "bfloat"))
+
+
+def is_int_dtype(dtype):
+    """True for signed and unsigned integer dtypes (not bool)."""
+    return _dtype_name(dtype).startswith(("int", "uint"))
+
+
+def _dtype_name(dtype):
+    try:
+        return standardize_dtype(dtype)
+    except TypeError:  # a name NumPy does not know, such as "bfloat16"
+        return str(dtype)
+
+
+def get_uid(prefix=""):
+    """The next number for ``prefix``, shared with the automatic layer names."""
+    from kerlite.utils import naming
+
+    return naming.get_uid(prefix)
+
+
+def is_keras_tensor(x):
+    """True for the symbolic tensors of a functional model (``keras.Input`` and after)."""
+    from kerlite.graph.keras_tensor import KerasTensor
+
+    return isinstance(x, KerasTensor)
+
+
 def convert_to_array(value, dtype=None):
     """Turn a Python number, list, NumPy/CuPy array or Tensor into a backend array.
 

@@ -4,9 +4,8 @@ It is only a callback reading the logs, so another display (a notebook widget) c
 its place without touching the training loop.
 """
 
-import sys
-
 from kerlite.callbacks.callback import Callback
+from kerlite.utils.io_utils import print_msg
 from kerlite.utils.progbar import Progbar
 
 
@@ -27,12 +26,11 @@ class ProgbarLogger(Callback):
         self.target = params.get("steps")
 
     def _start(self, target):
-        self.progbar = Progbar(target=target, verbose=self.verbose, unit_name="step",
-                               stream=sys.stdout)
+        self.progbar = Progbar(target=target, verbose=self.verbose, unit_name="step")
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}")
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
         self._start(self.target)
 
     def on_train_batch_end(self, batch, logs=None):

@@ -64,3 +64,19 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             "folder written by model.save without a suffix)."
         )
     return saving_lib.load_model(filepath, custom_objects, compile, safe_mode)
+
+
+def save_weights(model, filepath, overwrite=True, max_shard_size=None):
+    """``model.save_weights(filepath)`` as a function (``keras.saving.save_weights``).
+
+    ``max_shard_size`` (splitting big weight files) is not supported: leave it None.
+    """
+    if max_shard_size is not None:
+        raise ValueError("kerlite writes one weights file; max_shard_size is not "
+                         f"supported. Received: max_shard_size={max_shard_size}")
+    model.save_weights(filepath, overwrite=overwrite)
+
+
+def load_weights(model, filepath, skip_mismatch=False, **kwargs):
+    """``model.load_weights(filepath)`` as a function (``keras.saving.load_weights``)."""
+    model.load_weights(filepath, skip_mismatch=skip_mismatch, **kwargs)

@@ -11,6 +11,7 @@ import types
 
 import numpy
 
+from kerlite import config as config_module
 from kerlite.saving import object_registration
 
 PLAIN_TYPES = (str, int, float, bool, type(None))
@@ -159,6 +160,8 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     (lambdas) is refused unless ``safe_mode=False``.
     """
     module_objects = kwargs.pop("module_objects", None)
+    if config_module.unsafe_deserialization_enabled():
+        safe_mode = False
     _SAFE_MODE.append(bool(safe_mode) and _SAFE_MODE[-1] if len(_SAFE_MODE) > 1
                       else bool(safe_mode))
     try:

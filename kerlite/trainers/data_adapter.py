@@ -13,9 +13,11 @@ Three kinds of input, one interface (``num_batches`` and ``batches()``, which yi
 import math
 import random
 import types
+import warnings
 
 import numpy
 
+from kerlite import config
 from kerlite.trainers.structure import flatten, map_structure
 from kerlite.utils.py_dataset import PyDataset
 
@@ -169,6 +171,10 @@ def _with_class_weight(batch, class_weight):
 def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None,
                      shuffle=False, class_weight=None):
     """The adapter for this kind of input (see the module docstring)."""
+    cap = config.max_steps_per_epoch()
+    if cap and (not steps or cap < steps):  # keras.config.set_max_steps_per_epoch
+        warnings.warn(f"Limiting steps_per_epoch to {cap}")
+        steps = cap
     if isinstance(x, PyDataset) or _looks_like_sequence(x):
         _no_separate_targets(x, y, sample_weight, batch_size, "a PyDataset")
         return PyDatasetAdapter(x, steps, shuffle, class_weight)

@@ -6,10 +6,11 @@ only when some callback listens for them, so a quiet ``fit`` costs nothing extra
 """
 
 import functools
+import warnings
 
 import numpy
 
-from kerlite import backend, host_allocator
+from kerlite import backend, config, host_allocator
 from kerlite.callbacks.callback import Callback
 from kerlite.callbacks.callback_list import CallbackList
 from kerlite.trainers.data_adapter import get_data_adapter, split_validation, unpack
@@ -56,6 +57,10 @@ class Loops:
         generator or a PyDataset, evaluated every ``validation_freq`` epochs.
         """
         self._ensure_compiled()
+        cap = config.max_epochs()
+        if cap and cap < epochs:  # keras.config.set_max_epochs, for quick debugging runs
+            warnings.warn(f"Limiting epochs to {cap}")
+            epochs = cap
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = split_validation(
                 x, y, sample_weight, validation_split)

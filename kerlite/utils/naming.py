@@ -19,5 +19,12 @@ def unique_name(prefix):
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
+def get_uid(prefix=""):
+    """The next number for ``prefix`` (1, 2, ...), counted with the automatic layer names:
+    after ``get_uid("dense")`` twice, the next ``Dense`` is named ``dense_2``."""
+    _counts[prefix] = _counts.get(prefix, 0) + 1
+    return _counts[prefix]
+
+
 def reset_uids():
     _counts.clear()

@@ -8,8 +8,9 @@ one short line when the target is reached.
 """
 
 import math
-import sys
 import time
+
+from kerlite.utils.io_utils import message_stream
 
 
 def _is_interactive(stream):
@@ -55,7 +56,7 @@ class Progbar:
         self.verbose = verbose
         self.interval = interval
         self.unit_name = unit_name
-        self.stream = stream or sys.stdout
+        self.stream = stream or message_stream()
         self._dynamic = _is_interactive(self.stream)
         self._start = time.time()
         self._last_update = 0.0

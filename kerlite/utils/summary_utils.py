@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from kerlite.utils import text_table
+from kerlite.utils.io_utils import print_msg
 from kerlite.utils.graph_reading import (connections, is_model, is_sequential_like,
                                          model_nodes, output_shape_text,
                                          top_level_layers, type_name)
@@ -227,7 +228,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
     text = summary_text(model, line_length, positions, expand_nested, show_trainable,
                         layer_range)
     if print_fn is None:
-        print(text, end="")
+        print_msg(text)
     else:
         print_fn(text)
 

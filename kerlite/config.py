@@ -1,0 +1,86 @@
+"""``keras.config``: the library-wide settings, in one place.
+
+The float type, epsilon and image layout live in ``kerlite.backend`` (these are the
+same functions); this module adds the switches Keras 3 keeps here:
+
+- ``enable_unsafe_deserialization()``: loading may run Python code stored in a file
+  (lambdas), as if every ``load_model`` were given ``safe_mode=False``.
+- ``disable_interactive_logging()``: progress bars and ``summary()`` go to Python's
+  ``logging`` (logger ``"kerlite"``) instead of being printed.
+- ``set_max_epochs(n)`` / ``set_max_steps_per_epoch(n)``: cap every ``fit`` (and every
+  epoch of ``fit``/``evaluate``/``predict``) for quick debugging runs. Also read, as in
+  Keras, from the ``KERAS_MAX_EPOCHS`` / ``KERAS_MAX_STEPS_PER_EPOCH`` environment
+  variables when kerlite is imported.
+"""
+
+import os
+
+from kerlite.backend import (backend, epsilon, floatx, image_data_format, set_backend,
+                             set_epsilon, set_floatx, set_image_data_format)
+
+_settings = {
+    "unsafe_deserialization": False,
+    "interactive_logging": True,
+    "max_epochs": int(os.environ["KERAS_MAX_EPOCHS"])
+    if "KERAS_MAX_EPOCHS" in os.environ else None,
+    "max_steps_per_epoch": int(os.environ["KERAS_MAX_STEPS_PER_EPOCH"])
+    if "KERAS_MAX_STEPS_PER_EPOCH" in os.environ else None,
+}
+
+__all__ = [
+    "backend", "set_backend", "floatx", "set_floatx", "epsilon", "set_epsilon",
+    "image_data_format", "set_image_data_format", "enable_unsafe_deserialization",
+    "enable_interactive_logging", "disable_interactive_logging",
+    "is_interactive_logging_enabled", "max_epochs", "set_max_epochs",
+    "max_steps_per_epoch", "set_max_steps_per_epoch",
+]
+
+
+def enable_unsafe_deserialization():
+    """Let every load run Python code stored in files (lambdas). Only for files you trust."""
+    _settings["unsafe_deserialization"] = True
+
+
+def unsafe_deserialization_enabled():
+    return _settings["unsafe_deserialization"]
+
+
+def enable_interactive_logging():
+    """Print progress bars and summaries to standard output (the default)."""
+    _settings["interactive_logging"] = True
+
+
+def disable_interactive_logging():
+    """Send progress bars and summaries to the ``"kerlite"`` logger instead of printing."""
+    _settings["interactive_logging"] = False
+
+
+def is_interactive_logging_enabled():
+    return _settings["interactive_logging"]
+
+
+def max_epochs():
+    """The cap on ``fit``'s ``epochs`` (None: no cap)."""
+    return _settings["max_epochs"]
+
+
+def set_max_epochs(max_epochs):
+    """Cap the number of epochs of every ``fit`` (None removes the cap)."""
+    _settings["max_epochs"] = _positive_or_none(max_epochs, "max_epochs")
+
+
+def max_steps_per_epoch():
+    """The cap on the steps of each epoch (None: no cap)."""
+    return _settings["max_steps_per_epoch"]
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch):
+    """Cap the steps of every epoch of fit/evaluate/predict (None removes the cap)."""
+    _settings["max_steps_per_epoch"] = _positive_or_none(max_steps_per_epoch,
+                                                         "max_steps_per_epoch")
+
+
+def _positive_or_none(value, name):
+    if value is not None and (not isinstance(value, int) or value < 1):
+        raise ValueError(f"{name} must be a positive int or None. Received: {name}={value!r}")
+    return value

@@ -1,0 +1,3 @@
+"""``keras.preprocessing.sequence``: the same ``pad_sequences`` as ``keras.utils``."""
+
+from kerlite.utils.sequence_utils import pad_sequences
