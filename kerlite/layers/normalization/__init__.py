@@ -3,5 +3,7 @@
 from kerlite.layers.normalization.batch_normalization import BatchNormalization
 from kerlite.layers.normalization.group_normalization import GroupNormalization
 from kerlite.layers.normalization.layer_normalization import LayerNormalization
+from kerlite.layers.normalization.unit_normalization import UnitNormalization
 
-__all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization"]
+__all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization",
+           "UnitNormalization"]
