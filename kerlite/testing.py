@@ -81,7 +81,8 @@ def _as_float64(value):
     if not hasattr(data, "dtype"):
         data = numpy.asarray(data)
     if data.dtype.kind == "f":
-        data = data.astype("float64")
+        # C order: _numeric_gradient perturbs the input through a flat view of it
+        data = data.astype("float64", order="C")
     return Tensor(backend.convert_to_array(data))
 
 
@@ -113,7 +114,7 @@ def _weighted_sum(outputs, weights):
 
 def _numeric_gradient(fn, tensors, index, weights, eps):
     data = tensors[index].data
-    flat = data.reshape(-1)  # a view: changing it changes the input
+    flat = data.reshape(-1)  # a view (the data is C-contiguous): changing it changes the input
     numeric = numpy.zeros(data.size)
     for k in range(data.size):
         original = float(flat[k])

@@ -68,3 +68,11 @@ def test_several_outputs_and_tensor_inputs():
 def test_rejects_non_tensor_results():
     with pytest.raises(TypeError, match="Tensor"):
         check_grad(lambda t: t.numpy(), np.array([1.0]))
+
+
+def test_non_contiguous_inputs_are_perturbed_too(rng):
+    # A transposed float64 view must still be checked: a wrong rule is caught on it.
+    x = rng.standard_normal((3, 4)).T
+    assert check_grad(_cube_with_backward(lambda v: 3 * v * v), x)[0] < 1e-6
+    with pytest.raises(AssertionError, match="input 0"):
+        check_grad(_cube_with_backward(lambda v: 2 * v * v), x)

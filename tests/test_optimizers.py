@@ -151,3 +151,18 @@ def test_a_subclass_update_step_sees_each_variable_whole():
     assert NormScaledSGD.seen == weights
     np.testing.assert_allclose(weights[0].numpy(), 2.0 - 0.1 * 4.0, rtol=1e-6)
     np.testing.assert_allclose(weights[1].numpy(), 1.0 - 0.1 * np.sqrt(3), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta",
+                                  "Adamax", "Nadam", "Lion", "Ftrl", "Lamb", "Adafactor"])
+def test_a_lone_scalar_variable_updates_like_a_one_element_vector(name):
+    # A custom layer may own a single scalar weight (add_weight(shape=())): NumPy turns
+    # arithmetic on 0-d arrays into scalars, which must not break the in-place update.
+    scalar, vector = keras.Variable(np.array(2.0, "f")), keras.Variable(np.array([2.0], "f"))
+    for variable, grad in ((scalar, np.array(0.5, "f")), (vector, np.array([0.5], "f"))):
+        optimizer = getattr(optimizers, name)()
+        for _ in range(2):
+            optimizer.apply([grad], [variable])
+    assert scalar.data.shape == ()
+    np.testing.assert_allclose(scalar.numpy(), vector.numpy()[0], rtol=1e-6)
+    assert scalar.numpy() != 2.0

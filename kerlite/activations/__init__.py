@@ -1,14 +1,19 @@
 """Activation functions by name (``activation="relu"``) or as functions."""
 
-from kerlite.activations.activations import (celu, elu, exponential, gelu, hard_sigmoid,
-                                             hard_silu, hard_swish, leaky_relu, linear,
+from kerlite.activations.activations import (celu, elu, exponential, gelu, glu,
+                                             hard_shrink, hard_sigmoid, hard_silu,
+                                             hard_swish, hard_tanh, leaky_relu, linear,
                                              log_sigmoid, log_softmax, mish, relu, relu6,
-                                             selu, sigmoid, silu, softmax, softplus,
-                                             softsign, swish, tanh)
+                                             selu, sigmoid, silu, soft_shrink, softmax,
+                                             softplus, softsign, sparse_plus,
+                                             sparse_sigmoid, sparsemax, squareplus, swish,
+                                             tanh, tanh_shrink, threshold)
 
 _BY_NAME = {function.__name__: function for function in (
-    celu, elu, exponential, gelu, hard_sigmoid, hard_silu, leaky_relu, linear, log_sigmoid,
-    log_softmax, mish, relu, relu6, selu, sigmoid, silu, softmax, softplus, softsign, tanh)}
+    celu, elu, exponential, gelu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_tanh,
+    leaky_relu, linear, log_sigmoid, log_softmax, mish, relu, relu6, selu, sigmoid, silu,
+    soft_shrink, softmax, softplus, softsign, sparse_plus, sparse_sigmoid, sparsemax,
+    squareplus, tanh, tanh_shrink, threshold)}
 _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
 
 

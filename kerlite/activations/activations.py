@@ -104,6 +104,56 @@ def log_softmax(x, axis=-1):
     return ops.log_softmax(x, axis=axis)
 
 
+def hard_tanh(x):
+    """clip(x, -1, 1): a piecewise-linear tanh."""
+    return ops.hard_tanh(x)
+
+
+def tanh_shrink(x):
+    """x - tanh(x): near 0 for small x, close to x - sign(x) for large |x|."""
+    return ops.tanh_shrink(x)
+
+
+def hard_shrink(x, threshold=0.5):
+    """x where |x| > threshold, else 0."""
+    return ops.hard_shrink(x, threshold=threshold)
+
+
+def soft_shrink(x, threshold=0.5):
+    """x moved towards 0 by ``threshold`` (0 where |x| <= threshold)."""
+    return ops.soft_shrink(x, threshold=threshold)
+
+
+def threshold(x, threshold, default_value):
+    """x where x > threshold, else ``default_value``."""
+    return ops.threshold(x, threshold, default_value)
+
+
+def squareplus(x, b=4):
+    """(x + sqrt(x**2 + b)) / 2: a smooth relu; larger ``b`` is smoother."""
+    return ops.squareplus(x, b=b)
+
+
+def sparse_plus(x):
+    """0 for x <= -1, (x + 1)**2 / 4 between, x for x >= 1: softplus with exact zeros."""
+    return ops.sparse_plus(x)
+
+
+def sparse_sigmoid(x):
+    """clip((x + 1) / 2, 0, 1): a sigmoid that reaches 0 and 1 exactly."""
+    return ops.sparse_sigmoid(x)
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: split x into halves a, b along ``axis``; a * sigmoid(b)."""
+    return ops.glu(x, axis=axis)
+
+
+def sparsemax(x, axis=-1):
+    """Like softmax (outputs sum to 1), but small entries become exactly 0."""
+    return ops.sparsemax(x, axis=axis)
+
+
 def exponential(x):
     return ops.exp(x)
 

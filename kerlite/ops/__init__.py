@@ -4,10 +4,12 @@ Every op accepts Tensors, NumPy/CuPy arrays and Python numbers, returns a ``Tens
 and (while a GradientTape records) remembers its backward rule, written next to it.
 """
 
-from kerlite.ops.activations import (celu, elu, gelu, hard_sigmoid, hard_silu,
-                                     hard_swish, leaky_relu, log_sigmoid, mish, relu,
-                                     relu6, selu, sigmoid, silu, softplus, softsign,
-                                     swish)
+from kerlite.ops.activations import (celu, elu, gelu, glu, hard_shrink, hard_sigmoid,
+                                     hard_silu, hard_swish, hard_tanh, leaky_relu,
+                                     log_sigmoid, mish, relu, relu6, selu, sigmoid, silu,
+                                     soft_shrink, softplus, softsign, sparse_plus,
+                                     sparse_sigmoid, sparsemax, squareplus, swish,
+                                     tanh_shrink, threshold)
 from kerlite.ops.arithmetic import (add, divide, floor_divide, maximum, minimum, mod,
                                     multiply, negative, power, subtract, true_divide)
 from kerlite.ops.comparison import (equal, greater, greater_equal, isclose, isfinite,

@@ -184,3 +184,131 @@ def mish(x):
         return (g * (t + x.data * (1 - t * t) * _sigmoid(x.data)),)
 
     return record(x.data * t, (x,), backward)
+
+
+def hard_tanh(x):
+    """clip(x, -1, 1), a piecewise-linear tanh.  d/dx = 1 where -1 < x < 1, else 0."""
+    x = float_tensor(x)
+    out = get_array_module(x.data).clip(x.data, -1, 1)
+    return record(out, (x,), lambda g: (g * ((x.data > -1) & (x.data < 1)),))
+
+
+def hard_shrink(x, threshold=0.5):
+    """x where |x| > threshold, else 0.  d/dx = 1 where |x| > threshold, else 0."""
+    x = float_tensor(x)
+    xp = get_array_module(x.data)
+    keep = xp.abs(x.data) > x.data.dtype.type(threshold)
+    return record(xp.where(keep, x.data, 0), (x,), lambda g: (g * keep,))
+
+
+def soft_shrink(x, threshold=0.5):
+    """Move x towards 0 by ``threshold``, stopping at 0:
+    x - t where x > t, x + t where x < -t, else 0.  d/dx = 1 where |x| > t, else 0."""
+    x = float_tensor(x)
+    xp = get_array_module(x.data)
+    t = x.data.dtype.type(threshold)
+    keep = xp.abs(x.data) > t
+    out = xp.where(keep, x.data - xp.sign(x.data) * t, 0)
+    return record(out, (x,), lambda g: (g * keep,))
+
+
+def tanh_shrink(x):
+    """x - tanh(x).  d/dx = 1 - (1 - tanh(x)**2) = tanh(x)**2."""
+    x = float_tensor(x)
+    t = get_array_module(x.data).tanh(x.data)
+    return record(x.data - t, (x,), lambda g: (g * t * t,))
+
+
+def squareplus(x, b=4):
+    """(x + sqrt(x**2 + b)) / 2, a smooth relu made of a square root (b sets how smooth).
+
+    d/dx = (1 + x / sqrt(x**2 + b)) / 2.
+    """
+    x = float_tensor(x)
+    root = get_array_module(x.data).sqrt(x.data * x.data + x.data.dtype.type(b))
+    return record((x.data + root) / 2, (x,), lambda g: (g * (1 + x.data / root) / 2,))
+
+
+def sparse_plus(x):
+    """0 for x <= -1, (x + 1)**2 / 4 for -1 < x < 1, x for x >= 1: a softplus with
+    exact zeros.  d/dx = 0, (x + 1) / 2, or 1 (that is, sparse_sigmoid(x))."""
+    x = float_tensor(x)
+    xp = get_array_module(x.data)
+    slope = _sparse_sigmoid(x.data)
+    out = xp.where(x.data >= 1, x.data, slope * slope)  # ((x + 1) / 2)**2 below 1
+    return record(out, (x,), lambda g: (g * slope,))
+
+
+def _sparse_sigmoid(data):
+    """clip((x + 1) / 2, 0, 1)."""
+    return get_array_module(data).clip((data + 1) / 2, 0, 1)
+
+
+def sparse_sigmoid(x):
+    """0 for x <= -1, (x + 1) / 2 for -1 < x < 1, 1 for x >= 1.
+
+    d/dx = 1/2 where -1 < x < 1, else 0.
+    """
+    x = float_tensor(x)
+    half = x.data.dtype.type(0.5)
+    return record(_sparse_sigmoid(x.data), (x,),
+                  lambda g: (g * (((x.data > -1) & (x.data < 1)) * half),))
+
+
+def threshold(x, threshold, default_value):
+    """x where x > threshold, else ``default_value``.  d/dx = 1 where x > threshold."""
+    x = float_tensor(x)
+    xp = get_array_module(x.data)
+    keep = x.data > threshold
+    out = xp.where(keep, x.data, x.data.dtype.type(default_value))
+    return record(out, (x,), lambda g: (g * keep,))
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: split x in halves a, b along ``axis``; a * sigmoid(b).
+
+    d/da = sigmoid(b),  d/db = a * s (1 - s); the two halves join again along ``axis``.
+    """
+    x = float_tensor(x)
+    xp = get_array_module(x.data)
+    if x.data.shape[axis] % 2:
+        raise ValueError("glu: the size of `axis` must be divisible by 2. Received: "
+                         f"x.shape={x.data.shape} with axis={axis}")
+    a, b = xp.split(x.data, 2, axis=axis)
+    s = _sigmoid(b)
+
+    def backward(g):
+        return (xp.concatenate([g * s, g * a * s * (1 - s)], axis=axis),)
+
+    return record(a * s, (x,), backward)
+
+
+def sparsemax(x, axis=-1):
+    """Like softmax, but many outputs are exactly 0: the Euclidean projection of x
+    onto the probability simplex, max(x - tau, 0) with tau chosen so the sum is 1.
+
+    Sort x in decreasing order; the support is the k largest entries, k the largest
+    with 1 + k x_(k) > x_(1) + ... + x_(k); tau = (sum of the support - 1) / k.
+    d/dx: on the support, g minus its mean over the support; 0 elsewhere.
+    """
+    x = float_tensor(x)
+    xp = get_array_module(x.data)
+    v = x.data
+    ordered = -xp.sort(-v, axis=axis)
+    running = xp.cumsum(ordered, axis=axis)
+    rank_shape = [1] * v.ndim
+    rank_shape[axis] = -1
+    rank = xp.arange(1, v.shape[axis] + 1, dtype=v.dtype).reshape(rank_shape)
+    in_support = 1 + rank * ordered > running
+    k = xp.sum(in_support, axis=axis, keepdims=True)
+    support_sum = xp.take_along_axis(running, k - 1, axis=axis)
+    tau = (support_sum - 1) / k.astype(v.dtype)
+    out = xp.maximum(v - tau, 0)
+
+    def backward(g):
+        on = out > 0
+        mean = (xp.sum(g * on, axis=axis, keepdims=True)
+                / xp.sum(on, axis=axis, keepdims=True).astype(v.dtype))
+        return ((g - mean) * on,)
+
+    return record(out, (x,), backward)

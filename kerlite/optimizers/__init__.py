@@ -1,18 +1,24 @@
 """Optimizers (``keras.optimizers``): SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta,
-Adamax, Nadam, and ``get`` for the strings ``compile`` accepts ("adam", "sgd", ...)."""
+Adamax, Nadam, Lion, Ftrl, Lamb, Adafactor, and ``get`` for the strings ``compile``
+accepts ("adam", "sgd", "lion", ...)."""
 
 from kerlite.optimizers import schedules
 from kerlite.optimizers.adadelta import Adadelta
+from kerlite.optimizers.adafactor import Adafactor
 from kerlite.optimizers.adagrad import Adagrad
 from kerlite.optimizers.adam import Adam
 from kerlite.optimizers.adamax import Adamax
 from kerlite.optimizers.adamw import AdamW
+from kerlite.optimizers.ftrl import Ftrl
+from kerlite.optimizers.lamb import Lamb
+from kerlite.optimizers.lion import Lion
 from kerlite.optimizers.nadam import Nadam
 from kerlite.optimizers.optimizer import Optimizer
 from kerlite.optimizers.rmsprop import RMSprop
 from kerlite.optimizers.sgd import SGD
 
-_ALL = (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam)
+_ALL = (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl, Lamb,
+        Adafactor)
 _BY_NAME = {cls.__name__.lower(): cls for cls in _ALL}
 
 

@@ -28,7 +28,7 @@ class Adagrad(Optimizer):
         w = variable.data
         f = w.dtype.type
         accumulator = self._slots[id(variable)][0].data
-        step = xp.multiply(gradient, gradient)
+        step = xp.multiply(gradient, gradient, out=xp.empty_like(w))  # an array, even 0-d
         accumulator += step
         xp.add(accumulator, f(self.epsilon), out=step)
         xp.sqrt(step, out=step)

@@ -45,7 +45,7 @@ class Adam(Optimizer):
         alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
         slots = self._slots[id(variable)]
         m, v = slots[0].data, slots[1].data
-        step = xp.subtract(gradient, m)               # scratch for every pass below
+        step = xp.subtract(gradient, m, out=xp.empty_like(w))  # scratch for the passes below
         step *= f(1 - self.beta_1)
         m += step
         xp.multiply(gradient, gradient, out=step)

@@ -34,7 +34,7 @@ class Adamax(Optimizer):
         m += (gradient - m) * f(1 - self.beta_1)
         u *= f(self.beta_2)
         xp.maximum(u, xp.abs(gradient), out=u)
-        step = u + f(self.epsilon)
+        step = xp.add(u, f(self.epsilon), out=xp.empty_like(u))  # an array, even 0-d
         step *= f(1 - self.beta_1 ** t)
         xp.divide(m, step, out=step)
         step *= f(learning_rate)

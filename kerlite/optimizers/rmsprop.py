@@ -46,7 +46,7 @@ class RMSprop(Optimizer):
         slots = self._slots[id(variable)]
         v = slots[0].data
         v *= f(self.rho)
-        step = xp.multiply(gradient, gradient)        # scratch: g**2, then the step
+        step = xp.multiply(gradient, gradient, out=xp.empty_like(w))  # g**2, then the step
         step *= f(1 - self.rho)
         v += step
         if self.centered:
