@@ -24,12 +24,28 @@ class _Slot:
 
 
 def _find_op(name):
+    """``kerlite.ops.<name>``; a dotted name reaches a submodule (``image.resize``)."""
     from kerlite import ops
 
-    function = getattr(ops, name, None)
-    if function is None:
-        raise TypeError(f"kerlite.ops has no operation {name!r} for symbolic tensors.")
+    function = ops
+    for part in name.split("."):
+        function = getattr(function, part, None)
+        if function is None:
+            raise TypeError(f"kerlite.ops has no operation {name!r} for symbolic tensors.")
     return function
+
+
+def _op_name(function):
+    """The name ``_find_op`` finds ``function`` by: ``add``, or ``image.resize`` for an op
+    of a submodule of kerlite.ops."""
+    from kerlite import ops
+
+    name = function.__name__
+    if getattr(ops, name, None) is None:
+        submodule = function.__module__.rsplit(".", 1)[-1]
+        if getattr(getattr(ops, submodule, None), name, None) is not None:
+            return f"{submodule}.{name}"
+    return name
 
 
 def _encode(value):
@@ -78,7 +94,7 @@ class OperationLayer(Layer):
 
     def __init__(self, function, template, **kwargs):
         if "name" not in kwargs:
-            kwargs["name"] = naming.unique_name(self._op_name)
+            kwargs["name"] = naming.unique_name(self._op_name.rsplit(".", 1)[-1])
         super().__init__(autocast=False, **kwargs)
         self.function = function
         self.template = template  # (args, kwargs) with _Slot where tensors go
@@ -111,7 +127,7 @@ def _op_class(name):
     """One OperationLayer subclass per operation, named as Keras's (``Add``, ``GetItem``)
     so summaries read the same; all are saved as ``kerlite>OperationLayer``."""
     if name not in _OP_CLASSES:
-        camel = "".join(part.capitalize() for part in name.split("_"))
+        camel = "".join(part.capitalize() for part in name.rsplit(".", 1)[-1].split("_"))
         op_class = type(camel, (OperationLayer,), {"__module__": __name__, "_op_name": name})
         register_keras_serializable(package="kerlite", name="OperationLayer")(op_class)
         _OP_CLASSES[name] = op_class
@@ -121,7 +137,7 @@ def _op_class(name):
 def symbolic_op(name, *args, **kwargs):
     """Apply ``kerlite.ops.<name>`` to arguments that include KerasTensors."""
     function = _find_op(name) if isinstance(name, str) else name
-    op_name = name if isinstance(name, str) else function.__name__
+    op_name = name if isinstance(name, str) else _op_name(function)
     tensors = []
 
     def take(value):

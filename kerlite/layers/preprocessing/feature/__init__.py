@@ -1,1 +1,4 @@
 """Feature preprocessing layers (Normalization)."""
+from kerlite.layers.preprocessing.feature.normalization import Normalization
+
+__all__ = ["Normalization"]
