@@ -143,6 +143,8 @@ def standardize_dtype(dtype):
     """Turn any dtype spelling (None, numpy type, string) into a name like 'float32'."""
     if dtype is None:
         return _floatx
+    if isinstance(dtype, str) and dtype == "string":  # Keras's name for text inputs
+        return "str"
     try:
         return _DTYPE_NAMES[dtype]
     except (KeyError, TypeError):  # new, or unhashable
