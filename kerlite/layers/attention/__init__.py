@@ -1,1 +1,4 @@
 """Attention layers: Attention, AdditiveAttention, MultiHeadAttention."""
+from kerlite.layers.attention.attention import Attention
+from kerlite.layers.attention.additive_attention import AdditiveAttention
+from kerlite.layers.attention.multi_head_attention import MultiHeadAttention
