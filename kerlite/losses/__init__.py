@@ -4,9 +4,15 @@
 returns an instance of the class, as in Keras.
 """
 
+from kerlite.losses.circle import Circle, circle
+from kerlite.losses.focal import (BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
+                                  binary_focal_crossentropy, categorical_focal_crossentropy)
+from kerlite.losses.generalized_cross_entropy import (CategoricalGeneralizedCrossEntropy,
+                                                      categorical_generalized_cross_entropy)
 from kerlite.losses.hinge import (CategoricalHinge, Hinge, SquaredHinge, categorical_hinge,
                                   hinge, squared_hinge)
 from kerlite.losses.loss import Loss, LossFunctionWrapper
+from kerlite.losses.overlap import Dice, Tversky, dice, tversky
 from kerlite.losses.probabilistic import (BinaryCrossentropy, CategoricalCrossentropy,
                                           KLDivergence, Poisson,
                                           SparseCategoricalCrossentropy,
@@ -32,12 +38,17 @@ bce = BCE = binary_crossentropy
 _CLASSES = (MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
             MeanSquaredLogarithmicError, Huber, LogCosh, CosineSimilarity,
             BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
-            KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge)
+            KLDivergence, Poisson, Hinge, SquaredHinge, CategoricalHinge,
+            BinaryFocalCrossentropy, CategoricalFocalCrossentropy, Dice, Tversky, Circle,
+            CategoricalGeneralizedCrossEntropy)
 _FUNCTIONS = (mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
               mean_squared_logarithmic_error, huber, log_cosh, cosine_similarity,
               binary_crossentropy, categorical_crossentropy,
               sparse_categorical_crossentropy, kl_divergence, poisson, hinge,
-              squared_hinge, categorical_hinge)
+              squared_hinge, categorical_hinge, binary_focal_crossentropy,
+              categorical_focal_crossentropy, dice, tversky, circle)
+# Not by name: categorical_generalized_cross_entropy (its `q` has no default, as in
+# Keras); the class CategoricalGeneralizedCrossEntropy (q=0.5) is.
 ALL_OBJECTS = {obj.__name__: obj for obj in _CLASSES + _FUNCTIONS}
 ALL_OBJECTS.update(mse=mse, MSE=mse, mae=mae, MAE=mae, mape=mape, MAPE=mape, msle=msle,
                    MSLE=msle, kld=kld, KLD=kld, bce=bce, BCE=bce, logcosh=log_cosh,

@@ -41,7 +41,10 @@ class Loss:
         if not isinstance(self, LossFunctionWrapper):  # built-in functions convert
             y_true = true_values(y_true, self.dtype)  # their targets themselves
         losses = self.call(y_true, y_pred)
-        return reduce_weighted_values(losses, sample_weight, None, self.reduction)
+        # A loss function may mark which values count (Circle drops rows without
+        # a positive pair): those are left out of the mean, as in Keras.
+        mask = getattr(losses, "_keras_mask", None)
+        return reduce_weighted_values(losses, sample_weight, mask, self.reduction)
 
     def call(self, y_true, y_pred):
         raise NotImplementedError(
@@ -115,6 +118,10 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     data = values.data
     xp = backend.get_array_module(data)
     weight = _combined_weight(sample_weight, mask, data, reduction)
+    if data.ndim == 0 and weight is not None and weight.ndim and reduction not in (
+            None, "none"):  # one value for the batch (Dice with axis=None): spread it
+        values = values * xp.ones(weight.shape, data.dtype)  # over the weights
+        data = values.data
     if reduction in (None, "none") or data.ndim == 0 or data.shape == (0,):
         return values if weight is None else values * weight.astype(data.dtype)
     if reduction == "sum":

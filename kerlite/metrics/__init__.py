@@ -1,4 +1,5 @@
-"""Metrics (``keras.metrics``): accuracy, regression, confusion-matrix and mean metrics.
+"""Metrics (``keras.metrics``): accuracy, regression, confusion-matrix, F-score, IoU,
+correlation and mean metrics.
 
 ``get("accuracy")`` needs the shapes to choose binary / categorical / sparse accuracy;
 ``compile`` does that with ``get_accuracy(y_true, y_pred)`` once it sees the data.
@@ -15,12 +16,22 @@ from kerlite.metrics.accuracy_metrics import (Accuracy, BinaryAccuracy, Categori
 from kerlite.metrics.confusion_metrics import (AUC, FalseNegatives, FalsePositives,
                                                Precision, Recall, TrueNegatives,
                                                TruePositives)
+from kerlite.metrics.correlation_metrics import (ConcordanceCorrelation,
+                                                 PearsonCorrelation,
+                                                 concordance_correlation,
+                                                 pearson_correlation)
+from kerlite.metrics.f_score_metrics import F1Score, FBetaScore
+from kerlite.metrics.iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from kerlite.metrics.metric import Metric
+from kerlite.metrics.operating_point_metrics import (PrecisionAtRecall, RecallAtPrecision,
+                                                     SensitivityAtSpecificity,
+                                                     SpecificityAtSensitivity)
 from kerlite.metrics.probabilistic_metrics import (BinaryCrossentropy,
                                                    CategoricalCrossentropy,
                                                    CategoricalHinge, Hinge, KLDivergence,
                                                    Poisson, SparseCategoricalCrossentropy,
                                                    SquaredHinge)
+from kerlite.metrics.r2_score import R2Score
 from kerlite.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
 from kerlite.metrics.regression_metrics import (CosineSimilarity, LogCoshError,
                                                 MeanAbsoluteError,
@@ -28,11 +39,14 @@ from kerlite.metrics.regression_metrics import (CosineSimilarity, LogCoshError,
                                                 MeanSquaredError,
                                                 MeanSquaredLogarithmicError,
                                                 RootMeanSquaredError)
-from kerlite.losses import (binary_crossentropy, categorical_crossentropy, categorical_hinge,
-                            hinge, kl_divergence, mean_absolute_error,
+from kerlite.losses import (binary_crossentropy, binary_focal_crossentropy,
+                            categorical_crossentropy, categorical_focal_crossentropy,
+                            categorical_hinge, hinge, huber, kl_divergence, log_cosh,
+                            mean_absolute_error,
                             mean_absolute_percentage_error, mean_squared_error,
                             mean_squared_logarithmic_error, poisson,
                             sparse_categorical_crossentropy, squared_hinge)
+from kerlite.utils.naming import to_snake_case
 
 _CLASSES = (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
             TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, AUC, Precision, Recall,
@@ -41,14 +55,24 @@ _CLASSES = (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccu
             MeanSquaredLogarithmicError, RootMeanSquaredError, CosineSimilarity,
             LogCoshError, BinaryCrossentropy, CategoricalCrossentropy,
             SparseCategoricalCrossentropy, KLDivergence, Poisson, Hinge, SquaredHinge,
-            CategoricalHinge)
+            CategoricalHinge, F1Score, FBetaScore, R2Score, PearsonCorrelation,
+            ConcordanceCorrelation, IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU,
+            PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+            SpecificityAtSensitivity)
+# Classes Keras also finds by their snake_case name ("f1_score" -> F1Score()).
+_SNAKE_CASE_CLASSES = (F1Score, FBetaScore, R2Score, PearsonCorrelation,
+                       ConcordanceCorrelation, IoU, MeanIoU, BinaryIoU, OneHotIoU,
+                       OneHotMeanIoU, PrecisionAtRecall, RecallAtPrecision,
+                       SensitivityAtSpecificity, SpecificityAtSensitivity)
 _FUNCTIONS = (accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
               top_k_categorical_accuracy, sparse_top_k_categorical_accuracy,
               mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
               mean_squared_logarithmic_error, binary_crossentropy,
               categorical_crossentropy, sparse_categorical_crossentropy, kl_divergence,
-              poisson, hinge, squared_hinge, categorical_hinge)
+              poisson, hinge, squared_hinge, categorical_hinge, huber, log_cosh,
+              binary_focal_crossentropy, categorical_focal_crossentropy)
 ALL_OBJECTS = {obj.__name__: obj for obj in _CLASSES + _FUNCTIONS}
+ALL_OBJECTS.update({to_snake_case(cls.__name__): cls for cls in _SNAKE_CASE_CLASSES})
 ALL_OBJECTS.update(mse=mean_squared_error, MSE=mean_squared_error,
                    mae=mean_absolute_error, MAE=mean_absolute_error,
                    mape=mean_absolute_percentage_error,
