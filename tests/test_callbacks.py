@@ -181,3 +181,19 @@ def test_callbacks_must_be_callbacks():
     model = regression_model()
     with pytest.raises(TypeError, match="keras.callbacks.Callback"):
         model.fit(X, Y, verbose=0, callbacks=[print])
+
+
+def test_auto_mode_knows_which_way_the_newer_metrics_improve():
+    from kerlite.callbacks.monitor_callback import resolve_mode
+
+    for name in ("val_mean_io_u", "fbeta_score", "f1_score", "pearson_correlation",
+                 "sensitivity_at_specificity", "specificity_at_sensitivity", "r2_score"):
+        assert resolve_mode(name, "auto", "EarlyStopping") == "max", name
+    assert resolve_mode("val_loss", "auto", "EarlyStopping") == "min"
+
+
+def test_progress_line_shows_a_per_class_metric_as_its_mean():
+    from kerlite.utils.progbar import format_value
+
+    assert format_value([0.5, 1.0]) == "0.7500"
+    assert format_value(0.25) == "0.2500"

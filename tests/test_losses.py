@@ -165,3 +165,29 @@ def test_custom_loss_subclass_with_ops_trains_gradients():
     value, grad = value_and_grad(MyMSE(), Y_REG, P_REG)
     np.testing.assert_allclose(value, ((Y_REG - P_REG) ** 2).mean(), rtol=1e-5)
     np.testing.assert_allclose(grad, 2 * (P_REG - Y_REG) / Y_REG.size, rtol=1e-5)
+
+
+@pytest.mark.parity
+def test_masked_sequence_steps_are_left_out_of_loss_and_accuracy_as_in_keras():
+    # Embedding(mask_zero=True) masks the padding; the mask travels with the outputs to
+    # the loss and the metrics, which average over the unmasked steps only.
+    real = import_keras()
+
+    def build(k):
+        inputs = k.Input((6,), dtype="int32")
+        x = k.layers.Embedding(10, 4, mask_zero=True)(inputs)
+        x = k.layers.LSTM(5, return_sequences=True)(x)
+        model = k.Model(inputs, k.layers.Dense(3, activation="softmax")(x))
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        return model
+
+    ours, theirs = build(keras), build(real)
+    theirs.set_weights(ours.get_weights())
+    generator = np.random.default_rng(0)
+    x = generator.integers(1, 10, (8, 6))
+    x[:, 4:] = 0
+    x[2, 2:] = 0
+    y = generator.integers(0, 3, (8, 6))
+    np.testing.assert_allclose(ours.evaluate(x, y, verbose=0),
+                               theirs.evaluate(x, y, verbose=0), rtol=1e-5)

@@ -3,8 +3,9 @@ ModelCheckpoint and ReduceLROnPlateau."""
 
 import warnings
 
-_HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "top_k", "f1", "r2", "iou",
-                     "cosine_similarity")
+_HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "top_k", "f1", "fbeta", "r2",
+                     "iou", "io_u", "cosine_similarity", "correlation", "sensitivity",
+                     "specificity")
 
 
 def resolve_mode(monitor, mode, owner):

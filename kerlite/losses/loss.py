@@ -37,13 +37,16 @@ class Loss:
         self.dtype = backend.standardize_dtype(dtype)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        # Masked steps of y_pred (padding after Embedding(mask_zero=True)) and values a
+        # loss function marks as not counting (Circle: rows without a positive pair)
+        # are left out of the mean, as in Keras.
+        prediction_mask = getattr(y_pred, "_keras_mask", None)
         y_pred = as_float_tensor(y_pred, self.dtype)
         if not isinstance(self, LossFunctionWrapper):  # built-in functions convert
             y_true = true_values(y_true, self.dtype)  # their targets themselves
         losses = self.call(y_true, y_pred)
-        # A loss function may mark which values count (Circle drops rows without
-        # a positive pair): those are left out of the mean, as in Keras.
-        mask = getattr(losses, "_keras_mask", None)
+        mask = combined_mask(prediction_mask, getattr(losses, "_keras_mask", None),
+                             getattr(losses, "shape", None))
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction)
 
     def call(self, y_true, y_pred):
@@ -144,6 +147,19 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
             return (xp.broadcast_to(weight * g, data.shape).astype(data.dtype),)
 
     return record(xp.asarray(total, dtype=data.dtype), (values,), backward)
+
+
+def combined_mask(prediction_mask, loss_mask, shape):
+    """Both masks ANDed, as boolean arrays; a prediction mask counts only where it has the
+    shape of the per-sample values (e.g. (batch, steps) for a sequence output)."""
+    masks = [m.data if isinstance(m, Tensor) else m
+             for m in (prediction_mask, loss_mask) if m is not None]
+    if prediction_mask is not None and tuple(masks[0].shape) != tuple(shape or ()):
+        masks = masks[1:]
+    if not masks:
+        return None
+    return masks[0].astype(bool) if len(masks) == 1 else (masks[0].astype(bool)
+                                                           & masks[1].astype(bool))
 
 
 def _combined_weight(sample_weight, mask, data, reduction):

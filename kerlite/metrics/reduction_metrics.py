@@ -4,6 +4,8 @@
 weights, ``total += sum(values * w)`` and ``count += sum(w)``.
 """
 
+from kerlite import backend
+from kerlite.losses.loss import combined_mask
 from kerlite.metrics.metric import Metric, as_array, scalar_result
 
 
@@ -76,7 +78,17 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        mask = getattr(y_pred, "_keras_mask", None)  # masked steps count for nothing
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        mask = combined_mask(mask, None, getattr(values, "shape", None))
+        if mask is not None:
+            weight = mask.astype(backend.floatx())
+            if sample_weight is not None:
+                sample_weight = as_array(sample_weight, backend.floatx())
+                while sample_weight.ndim < weight.ndim:
+                    sample_weight = sample_weight[..., None]
+                weight = weight * sample_weight
+            sample_weight = weight
         super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):

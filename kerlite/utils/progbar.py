@@ -21,7 +21,11 @@ def _is_interactive(stream):
 
 
 def format_value(value):
-    """4 decimals, or scientific notation for tiny values (as Keras)."""
+    """4 decimals, or scientific notation for tiny values (as Keras); a vector-valued
+    metric (F1Score per class) shows its mean, as Keras's bar does."""
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(v, (int, float)) for v in value):
+        value = sum(value) / len(value)
     if isinstance(value, (int, float)):
         return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
     return str(value)
