@@ -30,6 +30,13 @@ class BaseImagePreprocessingLayer(Layer):
         return (ndim - 2, ndim - 1) if self.data_format == "channels_first" else (ndim - 3,
                                                                                   ndim - 2)
 
+    def _with_size(self, input_shape, height, width):
+        """``input_shape`` with its spatial axes set to ``height`` x ``width``."""
+        shape = list(input_shape)
+        height_axis, width_axis = self._spatial_axes(len(shape))
+        shape[height_axis], shape[width_axis] = height, width
+        return tuple(shape)
+
     @staticmethod
     def _augmenting(training):
         """None (no flag from the caller or an enclosing model) counts as training."""

@@ -42,10 +42,7 @@ class RandomCrop(BaseImagePreprocessingLayer):
                                 data_format=self.data_format)
 
     def compute_output_shape(self, input_shape):
-        shape = list(input_shape)
-        height_axis, width_axis = self._spatial_axes(len(shape))
-        shape[height_axis], shape[width_axis] = self.height, self.width
-        return tuple(shape)
+        return self._with_size(input_shape, self.height, self.width)
 
     def get_config(self):
         config = super().get_config()

@@ -97,15 +97,7 @@ class Discretization(HostLayer):
             encoding.encode(indices, self.output_mode, self._depth(), self.dtype))
 
     def compute_output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        if self.output_mode == "int":
-            return input_shape
-        depth = self._depth()
-        if self.output_mode == "one_hot":
-            if len(input_shape) > 1 and input_shape[-1] == 1:
-                return input_shape[:-1] + (depth,)
-            return input_shape + (depth,)
-        return input_shape[:-1] + (depth,) if len(input_shape) >= 2 else (depth,)
+        return encoding.encoded_shape(input_shape, self.output_mode, self._depth())
 
     def compute_output_spec(self, inputs):
         from kerlite.graph import KerasTensor

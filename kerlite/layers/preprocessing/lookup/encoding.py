@@ -54,6 +54,22 @@ def encode(indices, output_mode, depth, dtype="float32", count_weights=None):
     return out[0] if indices.ndim == 1 else out
 
 
+def encoded_shape(input_shape, output_mode, depth):
+    """The output shape of ``encode`` for inputs of ``input_shape`` (None: unknown sizes).
+
+    "int" keeps the shape; "one_hot" adds a last axis of ``depth`` (replacing a last axis
+    of 1); the other modes replace the last axis (one row of counts per sample).
+    """
+    input_shape = tuple(input_shape)
+    if output_mode == "int":
+        return input_shape
+    if output_mode == "one_hot":
+        if len(input_shape) > 1 and input_shape[-1] == 1:
+            return input_shape[:-1] + (depth,)
+        return input_shape + (depth,)
+    return input_shape[:-1] + (depth,)
+
+
 def encode_rows(rows, output_mode, depth, dtype="float32"):
     """multi_hot/count for samples of different lengths (a list of 1-D index arrays)."""
     out = numpy.zeros((len(rows), depth), dtype=dtype)
