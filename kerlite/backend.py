@@ -260,22 +260,54 @@ def set_blas_threads(threads):
 
 
 def machine_is_busy():
-    """True when other work already keeps every core busy: the 1-minute load average
-    is at least the number of cores this process may use, plus a half.
+    """True when other work keeps every core busy right now.
 
     OpenBLAS threads spin while they wait for each other; on small products, with no
-    core free for them, one step can take twenty times longer. A process's own BLAS
-    threads add at most its cores to the load, so kerlite alone never counts as busy.
+    core free for them, one step can take twenty times longer. On Linux kerlite counts
+    the tasks running or waiting for a core at this moment (``/proc/loadavg``) other
+    than its own threads, three times, and calls the machine busy if even the smallest
+    count fills every core this process may use. (The 1-minute load average, used where
+    ``/proc`` is missing, still remembers a run that just ended, such as kerlite's own
+    previous ``fit``.)
     """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
+    cores = _usable_cores()
+    others = _other_runnable_tasks()
+    if others is not None:
+        return others >= cores
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # Windows
         return False
     return load >= cores + 0.5
+
+
+def _usable_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _other_runnable_tasks(samples=3):
+    """The fewest runnable tasks of other processes seen in ``samples`` looks at /proc,
+    or None where /proc cannot tell."""
+    counts = []
+    for _ in range(samples):
+        try:
+            with open("/proc/loadavg") as file:
+                runnable = int(file.read().split()[3].split("/")[0])
+            own = 0
+            for thread in os.listdir("/proc/self/task"):
+                try:
+                    with open(f"/proc/self/task/{thread}/stat") as file:
+                        stat = file.read()
+                except OSError:  # the thread ended meanwhile
+                    continue
+                own += stat[stat.rindex(")") + 2] == "R"  # the state follows the name
+        except (OSError, ValueError, IndexError):
+            return None
+        counts.append(max(runnable - own, 0))
+    return min(counts)
 
 
 def blas_thread_limit(largest_weight_size):

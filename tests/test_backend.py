@@ -130,14 +130,32 @@ def test_blas_policy_uses_one_thread_only_for_small_models_on_a_busy_machine(mon
     assert isinstance(backend.blas_thread_limit(1000), contextlib.nullcontext)
 
 
-def test_machine_is_busy_compares_the_load_with_the_cores(monkeypatch):
+def test_machine_is_busy_counts_other_runnable_tasks_against_the_cores(monkeypatch):
     import os
 
     cores = len(os.sched_getaffinity(0))
+    monkeypatch.setattr(backend, "_other_runnable_tasks", lambda: cores)
+    assert backend.machine_is_busy()
+    monkeypatch.setattr(backend, "_other_runnable_tasks", lambda: cores - 1)
+    assert not backend.machine_is_busy()
+    # where /proc cannot tell, the 1-minute load average decides
+    monkeypatch.setattr(backend, "_other_runnable_tasks", lambda: None)
     monkeypatch.setattr(os, "getloadavg", lambda: (cores + 1.0, 0.0, 0.0))
     assert backend.machine_is_busy()
     monkeypatch.setattr(os, "getloadavg", lambda: (cores * 1.0, 0.0, 0.0))
     assert not backend.machine_is_busy()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="needs Linux /proc")
+def test_other_runnable_tasks_sees_a_busy_process():
+    import time
+
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        assert backend._other_runnable_tasks() >= 1
+    finally:
+        burner.kill()
 
 
 def test_set_blas_threads_rejects_bad_values():
