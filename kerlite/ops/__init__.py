@@ -44,6 +44,9 @@ from kerlite.ops.core import shape  # noqa: E402,F811
 from kerlite.ops.recurrent import gru, lstm, simple_rnn
 from kerlite.ops.convolution import conv, conv_transpose, depthwise_conv, separable_conv
 from kerlite.ops.pooling import average_pool, max_pool
+from kerlite.ops.adaptive_pooling import *  # noqa: F401,F403
+from kerlite.ops.numpy_like import *  # noqa: F401,F403
+from kerlite.ops.nn_linalg import *  # noqa: F401,F403
 
 # Let every op accept the symbolic KerasTensors of a functional model, as Keras 3 does:
 # `ops.add(x, y)` on two model inputs adds a node to the graph instead of failing.

@@ -1,0 +1,2 @@
+"""keras.ops neural-network and linear-algebra functions beyond the basics."""
+__all__ = []
