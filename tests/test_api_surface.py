@@ -200,3 +200,15 @@ def test_preprocessing_sequence_pads_like_utils():
     np.testing.assert_array_equal(
         keras.preprocessing.sequence.pad_sequences([[1, 2], [3]], maxlen=3),
         [[0, 1, 2], [0, 0, 3]])
+
+
+@pytest.mark.parity
+def test_layers_serialize_writes_what_keras_writes_and_deserialize_rebuilds():
+    real = import_keras()
+    ours = keras.layers.serialize(keras.layers.Dense(2, name="d"))
+    theirs = real.layers.serialize(real.layers.Dense(2, name="d"))
+    assert ours["class_name"] == theirs["class_name"] == "Dense"
+    assert ours["module"] == theirs["module"] == "keras.layers"
+    rebuilt = keras.layers.deserialize(theirs)
+    assert isinstance(rebuilt, keras.layers.Dense) and rebuilt.units == 2
+    assert real.layers.deserialize(ours).units == 2

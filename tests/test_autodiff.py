@@ -246,3 +246,15 @@ def test_tensor_array_protocol_and_repr():
     assert "shape=(1, 2)" in repr(t) and "float32" in repr(t)
     assert len(t) == 1 and t.ndim == 2 and t.size == 2
     assert isinstance(kerlite.Tensor, type)
+
+
+def test_tape_without_watch_accessed_variables_differentiates_only_what_it_watches():
+    a, b = kerlite.Variable(np.array(2.0)), kerlite.Variable(np.array(3.0))
+    with kerlite.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(a)
+        y = a * b
+    grad_a, grad_b = tape.gradient(y, [a, b])
+    assert float(grad_a.numpy()) == 3.0 and grad_b is None
+    with kerlite.GradientTape() as tape:  # the default watches every trainable Variable
+        y = a * b
+    assert [float(g.numpy()) for g in tape.gradient(y, [a, b])] == [3.0, 2.0]

@@ -7,7 +7,9 @@ from kerlite.autodiff.tensor import Tensor, _Recording
 class GradientTape:
     """Records operations on watched tensors so that ``gradient`` can differentiate them.
 
-    Trainable ``Variable``s are watched automatically; other tensors need ``watch``::
+    Trainable ``Variable``s are watched automatically (unless
+    ``watch_accessed_variables=False``: then only what you ``watch`` gets a gradient);
+    other tensors need ``watch``::
 
         with kerlite.GradientTape() as tape:
             loss = ops.mean(ops.square(model(x) - y))
@@ -21,6 +23,7 @@ class GradientTape:
         self.watch_accessed_variables = watch_accessed_variables
         self._recording = False
         self._used = False
+        self._watched = set()  # ids of the tensors passed to watch()
 
     def __enter__(self):
         _Recording.depth += 1
@@ -47,6 +50,16 @@ class GradientTape:
                 "computation."
             )
         tensor._needs_grad = True
+        self._watched.add(id(tensor))
+
+    def _watches(self, source):
+        """Whether this tape gives ``source`` a gradient: a watched tensor, or any
+        trainable Variable when ``watch_accessed_variables`` is on."""
+        from kerlite.autodiff.variable import Variable
+
+        if id(source) in self._watched:
+            return True
+        return not isinstance(source, Variable) or self.watch_accessed_variables
 
     def stop_recording(self):
         """Context manager that pauses recording inside the ``with`` block."""
@@ -75,7 +88,8 @@ class GradientTape:
         grads = backpropagate(
             target, source_list, output_gradients, free_graph=not self.persistent
         )
-        grads = [None if g is None else Tensor(g) for g in grads]
+        grads = [None if g is None or not self._watches(source) else Tensor(g)
+                 for g, source in zip(grads, source_list)]
         if single:
             return grads[0]
         return _pack_like(sources, iter(grads))
