@@ -76,6 +76,49 @@ DIFFERENTIABLE = {
     "slice_update": lambda x: ops.slice_update(x, (0, 1), x[:2, :2] * 2),
     "norm": lambda x: ops.norm(x, axis=1), "normalize": ops.normalize,
     "moments": lambda x: ops.moments(x, axes=[0])[1],
+    # kerlite.ops.numpy_like: elementwise maths
+    "arccos": lambda x: ops.arccos(x * 0.5), "arcsin": lambda x: ops.arcsin(x * 0.5),
+    "arctan2": lambda x: ops.arctan2(x, 2.0), "arccosh": lambda x: ops.arccosh(x + 3),
+    "arcsinh": ops.arcsinh, "arctanh": lambda x: ops.arctanh(x * 0.5), "cosh": ops.cosh,
+    "sinh": ops.sinh, "cbrt": lambda x: ops.cbrt(x + 2), "exp2": ops.exp2,
+    "log2": lambda x: ops.log2(x + 2), "log10": lambda x: ops.log10(x + 2),
+    "logaddexp": lambda x: ops.logaddexp(x, 0.5),
+    "logaddexp2": lambda x: ops.logaddexp2(0.5, x), "hypot": lambda x: ops.hypot(x, 1.0),
+    "deg2rad": ops.deg2rad, "rad2deg": ops.rad2deg, "fabs": ops.fabs,
+    "fmod": lambda x: ops.fmod(x, 0.7), "fmax": lambda x: ops.fmax(x, 0.05),
+    "fmin": lambda x: ops.fmin(x, 0.05), "heaviside": lambda x: ops.heaviside(0.0, x),
+    "sinc": ops.sinc, "nan_to_num": ops.nan_to_num,
+    "divide_no_nan": lambda x: ops.divide_no_nan(x, 3.0), "erfc": ops.erfc,
+    "erfinv": lambda x: ops.erfinv(x * 0.5), "i0": ops.i0,
+    "ldexp": lambda x: ops.ldexp(x, np.int32(2)),
+    # kerlite.ops.numpy_like: reductions and statistics
+    "cumprod": lambda x: ops.cumprod(x, axis=1), "diff": ops.diff,
+    "average": lambda x: ops.average(x, axis=1, weights=np.arange(1, 5, dtype="float32")),
+    "median": lambda x: ops.median(x, axis=0), "percentile": lambda x: ops.percentile(x, 30),
+    "quantile": lambda x: ops.quantile(x, [0.2, 0.7], axis=1),
+    "ptp": lambda x: ops.ptp(x, axis=1), "trace": ops.trace,
+    "nansum": ops.nansum, "nanmean": lambda x: ops.nanmean(x, axis=0),
+    "nanmax": ops.nanmax, "nanmin": lambda x: ops.nanmin(x, axis=1),
+    "nanprod": lambda x: ops.nanprod(x, axis=1), "nanstd": ops.nanstd, "nanvar": ops.nanvar,
+    "nancumsum": lambda x: ops.nancumsum(x, axis=0), "nancumprod": ops.nancumprod,
+    "nanmedian": ops.nanmedian, "nanpercentile": lambda x: ops.nanpercentile(x, 80, axis=1),
+    "nanquantile": lambda x: ops.nanquantile(x, 0.4), "corrcoef": ops.corrcoef,
+    "correlate": lambda x: ops.correlate(ops.ravel(x), x[0], mode="same"),
+    # kerlite.ops.numpy_like: arrays
+    "roll": lambda x: ops.roll(x, 1, axis=1), "rot90": ops.rot90, "fliplr": ops.fliplr,
+    "flipud": ops.flipud, "hstack": lambda x: ops.hstack([x, x]),
+    "vstack": lambda x: ops.vstack([x, x[0]]), "dstack": lambda x: ops.dstack([x, x]),
+    "hsplit": lambda x: ops.hsplit(x, 2)[0], "vsplit": lambda x: ops.vsplit(x, 3)[1],
+    "dsplit": lambda x: ops.dsplit(ops.expand_dims(x, 2), 1)[0],
+    "array_split": lambda x: ops.array_split(x, 3, axis=1)[0],
+    "append": lambda x: ops.append(x, x), "diag": ops.diag, "diagonal": ops.diagonal,
+    "diagflat": lambda x: ops.diagflat(x[0]), "copy": ops.copy,
+    "meshgrid": lambda x: ops.meshgrid(x[0], x[1])[0], "vander": lambda x: ops.vander(x[0]),
+    "kron": lambda x: ops.kron(x, x[:2, :2]), "inner": lambda x: ops.inner(x, x),
+    "vdot": lambda x: ops.vdot(x, x), "cross": lambda x: ops.cross(x[:, :3], x[:, 1:]),
+    "select": lambda x: ops.select([x > 0.5], [x], default=x * 2),
+    "trapezoid": ops.trapezoid, "real": ops.real, "conj": ops.conj,
+    "conjugate": ops.conjugate,
 }
 
 # Ops of other files (convolution, pooling, recurrent) are tested by their owners.
@@ -91,6 +134,14 @@ NOT_DIFFERENTIABLE = {
     "eye", "identity", "tri",
     # control flow: gradients flow through what the branches and steps compute
     "cond", "while_loop", "fori_loop", "vectorized_map",
+    # kerlite.ops.numpy_like: boolean, integer, index or constant results
+    "trunc", "signbit", "nextafter", "isposinf", "isneginf", "nanargmax", "nanargmin",
+    "allclose", "isin", "isreal", "digitize", "bincount", "searchsorted", "histogram",
+    "array", "empty", "empty_like", "geomspace", "logspace", "nonzero", "unravel_index",
+    "argpartition", "imag", "angle", "unique",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_invert",
+    "bitwise_left_shift", "bitwise_right_shift", "left_shift", "right_shift", "gcd", "lcm",
+    "bartlett", "blackman", "hamming", "hanning", "kaiser",
 }
 
 
