@@ -212,3 +212,15 @@ def test_layers_serialize_writes_what_keras_writes_and_deserialize_rebuilds():
     rebuilt = keras.layers.deserialize(theirs)
     assert isinstance(rebuilt, keras.layers.Dense) and rebuilt.units == 2
     assert real.layers.deserialize(ours).units == 2
+
+
+@pytest.mark.parity
+def test_ops_nn_and_ops_linalg_offer_the_names_keras_gives_them():
+    real = import_keras()
+    missing_here = {"ctc_decode", "ctc_loss", "polar"}  # not in kerlite (see README)
+    for name in dir(real.ops.nn):
+        if not name.startswith("_") and name not in missing_here:
+            assert getattr(keras.ops.nn, name) is getattr(keras.ops, name), name
+    assert keras.ops.linalg.det is keras.ops.det
+    x = keras.Input((3,), dtype="float16")
+    assert keras.ops.dtype(x) == "float16" and keras.ops.nn.relu(x).shape == (None, 3)

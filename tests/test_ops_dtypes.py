@@ -119,12 +119,62 @@ DIFFERENTIABLE = {
     "select": lambda x: ops.select([x > 0.5], [x], default=x * 2),
     "trapezoid": ops.trapezoid, "real": ops.real, "conj": ops.conj,
     "conjugate": ops.conjugate,
+    "adaptive_average_pool": lambda x: ops.adaptive_average_pool(x[None], 2),
+    "adaptive_max_pool": lambda x: ops.adaptive_max_pool(x[None], 2),
+    # kerlite.ops.nn_linalg (A is (3, 4) float32)
+    "batch_normalization": lambda x: ops.batch_normalization(
+        x, ops.mean(x, 0), ops.var(x, 0) + 1, axis=1, offset=x[0], scale=x[1]),
+    "layer_normalization": lambda x: ops.layer_normalization(x, x[0], x[1]),
+    "rms_normalization": lambda x: ops.rms_normalization(x, x[0]),
+    "dot_product_attention": lambda x: ops.dot_product_attention(
+        ops.reshape(x, (1, 3, 2, 2)), ops.reshape(x, (1, 3, 2, 2)),
+        ops.reshape(x, (1, 3, 2, 2)), is_causal=True),
+    "depth_to_space": lambda x: ops.depth_to_space(ops.reshape(x, (1, 1, 3, 4)), 2),
+    "space_to_depth": lambda x: ops.space_to_depth(ops.reshape(x, (1, 2, 2, 3)), 2),
+    "psnr": lambda x: ops.psnr(x, x * 0.5, 1.0), "cdist": lambda x: ops.cdist(x, x + 1),
+    "det": lambda x: ops.det(x[:, :3] + 3 * np.eye(3, dtype="float32")),
+    "inv": lambda x: ops.inv(x[:, :3] + 3 * np.eye(3, dtype="float32")),
+    "solve": lambda x: ops.solve(x[:, :3] + 3 * np.eye(3, dtype="float32"), x),
+    "solve_triangular": lambda x: ops.solve_triangular(
+        x[:, :3] + 3 * np.eye(3, dtype="float32"), x, lower=True),
+    "cholesky": lambda x: ops.cholesky(ops.matmul(x, ops.transpose(x)) + np.eye(3, dtype="float32")),
+    "cholesky_inverse": lambda x: ops.cholesky_inverse(
+        ops.tril(x[:, :3]) + 3 * np.eye(3, dtype="float32")),
+    "slogdet": lambda x: ops.slogdet(x[:, :3] + 3 * np.eye(3, dtype="float32"))[1],
+    "logdet": lambda x: ops.logdet(ops.matmul(x, ops.transpose(x)) + np.eye(3, dtype="float32")),
+    "pinv": ops.pinv, "lstsq": lambda x: ops.lstsq(ops.transpose(x), x[0]),
+    "qr": lambda x: ops.qr(ops.transpose(x))[1],
+    "svd": lambda x: ops.svd(x, compute_uv=False),
+    "eigh": lambda x: ops.eigh(ops.matmul(x, ops.transpose(x)))[0],
+    "scan": lambda x: ops.scan(lambda c, r: (c * r, c + r), x[0], x)[1],
+    "map": lambda x: ops.map(lambda r: r * ops.sum(r), x),
+    "switch": lambda x: ops.switch(1, [ops.sin, ops.cos], x),
+    "associative_scan": lambda x: ops.associative_scan(ops.add, x, axis=1),
+    "vectorize": lambda x: ops.vectorize(lambda r: ops.sum(r * r), signature="(n)->()")(x),
+    "custom_gradient": lambda x: ops.custom_gradient(
+        lambda t: (ops.square(t), lambda g: g * 2 * t))(x),
+    "segment_sum": lambda x: ops.segment_sum(x, [0, 1, 1]),
+    "segment_max": lambda x: ops.segment_max(x, [0, 1, 1]),
+    "segment_min": lambda x: ops.segment_min(x, [0, 1, 1]),
+    "segment_prod": lambda x: ops.segment_prod(x, [0, 1, 1]),
+    "scatter": lambda x: ops.scatter([[0], [2], [0]], x, (4, 4)),
+    "scatter_update": lambda x: ops.scatter_update(x, [[0, 1], [2, 3]], x[1, :2]),
+    "extract_sequences": lambda x: ops.extract_sequences(x, 2, 1),
+    "unfold": lambda x: ops.unfold(ops.reshape(x, (1, 1, 3, 4)), 2),
+    "fold": lambda x: ops.fold(ops.reshape(x, (1, 2, 6)), (3, 4), (1, 2), stride=(1, 2)),
+    "rearrange": lambda x: ops.rearrange(x, "a (b c) -> (c a) b", c=2),
+    "fft": lambda x: ops.fft((x, x * 2))[1], "fft2": lambda x: ops.fft2((x, x))[0],
+    "ifft2": lambda x: ops.ifft2((x, -x))[1], "rfft": lambda x: ops.rfft(x)[0],
+    "irfft": lambda x: ops.irfft((x, x), 5),
+    "stft": lambda x: ops.stft(x, 2, 1, 2)[0],
+    "istft": lambda x: ops.istft((x, x), 4, 2, 6, window="hamming"),
 }
 
 # Ops of other files (convolution, pooling, recurrent) are tested by their owners.
 OTHER_OWNERS = {"kerlite.ops.convolution", "kerlite.ops.convolution_transpose",
                 "kerlite.ops.pooling", "kerlite.ops.recurrent"}
 NOT_DIFFERENTIABLE = {
+    "multi_hot", "in_top_k", "matrix_rank", "lu_factor", "eig", "saturate_cast", "dtype",
     "all", "any", "count_nonzero", "argmax", "argmin", "argsort", "sign", "floor", "ceil",
     "round", "floor_divide", "one_hot", "equal", "not_equal", "less", "less_equal",
     "greater", "greater_equal", "logical_and", "logical_or", "logical_not", "logical_xor",

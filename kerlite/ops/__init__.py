@@ -57,11 +57,13 @@ class _Unwrapped:
     a Tensor is never symbolic, and KerasTensor has operators of its own)."""
 
 
+# (`ops.dtype` returns a name, not a tensor: it answers for a KerasTensor directly.)
 for _name, _value in list(globals().items()):
-    if (callable(_value) and not _name.startswith("_")
+    if (callable(_value) and not _name.startswith("_") and _name != "dtype"
             and getattr(_value, "__module__", "").startswith("kerlite.ops")):
         setattr(_Unwrapped, _name, staticmethod(_value))
         globals()[_name] = _symbolic_dispatch(_value)
 del _name, _value
 
 from kerlite.ops import image  # noqa: E402  (keras.ops.image: resize, affine_transform)
+from kerlite.ops import nn  # noqa: E402  (keras.ops.nn: the same functions by that name)

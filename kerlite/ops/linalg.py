@@ -167,3 +167,23 @@ def _parse_subscripts(subscripts, ndims):
         once = sorted(c for c in set(letters) if letters.count(c) == 1 and c not in spare)
         output = spare + "".join(once)
     return spelled, output
+
+
+# keras.ops.linalg.<name>: the decompositions and solvers live in kerlite.ops.nn_linalg.
+# Looked up on first use (PEP 562), so they are kerlite.ops's versions, which also
+# accept the symbolic KerasTensors of a functional model.
+_LINALG_NAMES = ("cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "lstsq",
+                 "lu_factor", "matrix_rank", "norm", "pinv", "qr", "solve",
+                 "solve_triangular", "svd")
+
+
+def __getattr__(name):
+    if name in _LINALG_NAMES:
+        from kerlite import ops
+
+        return getattr(ops, name)
+    raise AttributeError(f"module 'kerlite.ops.linalg' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LINALG_NAMES))
