@@ -17,11 +17,11 @@ from kerlite import constraints, initializers, ops, regularizers
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.attention import attention_masks
 from kerlite.layers.core.einsum_dense import EinsumDense
-from kerlite.layers.layer import Layer
+from kerlite.layers.attention.query_value_key import QueryValueKeyLayer
 from kerlite.layers.regularization.dropout import Dropout
 
 
-class GroupedQueryAttention(Layer):
+class GroupedQueryAttention(QueryValueKeyLayer):
     """``keras.layers.GroupQueryAttention(head_dim, num_query_heads, num_key_value_heads)``.
 
     Args:
@@ -39,6 +39,8 @@ class GroupedQueryAttention(Layer):
     return_attention_scores=False, training=None, use_causal_mask=False)`` on inputs of
     shape (batch, steps, features); masks carried by the inputs are used too.
     """
+
+    _call_example = "gqa"
 
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0,
                  use_bias=True, sliding_window=None, flash_attention=None,
@@ -68,7 +70,7 @@ class GroupedQueryAttention(Layer):
         self.num_key_value_heads = num_key_value_heads
         self.num_repeats = num_query_heads // num_key_value_heads
         self.dropout, self.use_bias, self.use_gate = dropout, use_bias, use_gate
-        self.sliding_window = sliding_window
+        self.sliding_window = self._window = sliding_window
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
@@ -130,30 +132,6 @@ class GroupedQueryAttention(Layer):
                 "All dimensions of `value` and `key`, except the last one, must be "
                 f"equal. Received: value_shape={value_shape} and key_shape={key_shape}")
 
-    def get_build_config(self):
-        return getattr(self, "_build_shapes", None) and {"shapes_dict": self._build_shapes}
-
-    def build_from_config(self, config):
-        if config and "shapes_dict" in config:
-            self.build(**config["shapes_dict"])
-
-    def __call__(self, query=None, value=None, key=None, **kwargs):
-        if query is None or value is None:
-            raise ValueError(
-                f'Layer "{self.name}" needs a query and a value: call it as '
-                "`gqa(query, value)` (self-attention: `gqa(x, x)`).")
-        # Masks carried by the inputs (Embedding(mask_zero=True)) become call arguments.
-        for name, tensor in (("query", query), ("value", value), ("key", key)):
-            carried = getattr(tensor, "_keras_mask", None)
-            if carried is not None and (name == "query" or kwargs.get(f"{name}_mask") is None):
-                kwargs[f"{name}_mask"] = carried
-        if key is not None:
-            kwargs["key"] = key
-        if not self.built:
-            self.build(tuple(query.shape), tuple(value.shape),
-                       None if key is None else tuple(key.shape))
-        return super().__call__(query, value, **kwargs)
-
     def call(self, query, value, key=None, query_mask=None, value_mask=None,
              key_mask=None, attention_mask=None, return_attention_scores=False,
              training=None, use_causal_mask=False):
@@ -176,21 +154,6 @@ class GroupedQueryAttention(Layer):
         if query_mask is not None:
             output._keras_mask = query_mask
         return (output, scores) if return_attention_scores else output
-
-    def _attention_mask(self, query, value, query_mask, value_mask, key_mask,
-                        attention_mask, use_causal_mask):
-        """Everything that says who may attend to whom, as one boolean (B, T, S) mask."""
-        as_bool, both = attention_masks.as_bool, attention_masks.both
-        mask = None if query_mask is None else as_bool(query_mask)[:, :, None]
-        for extra in (value_mask, key_mask):
-            if extra is not None:
-                mask = both(mask, as_bool(extra)[:, None, :])
-        if use_causal_mask:
-            mask = both(mask, attention_masks.causal_mask(query.shape[1], value.shape[1]))
-        if self.sliding_window is not None:
-            mask = both(mask, attention_masks.band_mask(query.shape[1], value.shape[1],
-                                                        self.sliding_window))
-        return both(as_bool(attention_mask), mask)
 
     def compute_mask(self, query, mask=None):
         return None  # call() sets the query's mask on the output only, not on the scores

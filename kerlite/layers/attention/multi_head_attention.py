@@ -13,11 +13,11 @@ from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.attention import attention_masks
 from kerlite.layers.attention.attention_equations import attention_equations
 from kerlite.layers.attention.projection import Projection
-from kerlite.layers.layer import Layer
+from kerlite.layers.attention.query_value_key import QueryValueKeyLayer
 from kerlite.layers.regularization.dropout import Dropout
 
 
-class MultiHeadAttention(Layer):
+class MultiHeadAttention(QueryValueKeyLayer):
     """``keras.layers.MultiHeadAttention(num_heads, key_dim, value_dim=None, ...)``.
 
     Args:
@@ -38,6 +38,8 @@ class MultiHeadAttention(Layer):
     return_attention_scores=False, training=None, use_causal_mask=False)``; masks
     carried by the inputs (``Embedding(mask_zero=True)``) are used too.
     """
+
+    _call_example = "mha"
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
                  output_shape=None, attention_axes=None, sliding_window=None,
@@ -77,7 +79,7 @@ class MultiHeadAttention(Layer):
             raise ValueError("`attention_axes` must be an int, list, or tuple. "
                              f"Received: attention_axes={attention_axes!r}")
         self._attention_axes = None if attention_axes is None else tuple(attention_axes)
-        self._sliding_window = sliding_window
+        self._sliding_window = self._window = sliding_window
         self._kernel_initializer = initializers.get(kernel_initializer)
         self._bias_initializer = initializers.get(bias_initializer)
         self._kernel_regularizer = regularizers.get(kernel_regularizer)
@@ -161,33 +163,7 @@ class MultiHeadAttention(Layer):
                 f"Received: attention_axes={self._attention_axes}")
         return axes
 
-    def get_build_config(self):
-        return getattr(self, "_build_shapes", None) and {"shapes_dict": self._build_shapes}
-
-    def build_from_config(self, config):
-        if config and "shapes_dict" in config:
-            self.build(**config["shapes_dict"])
-
     # --- calling -------------------------------------------------------------------
-    def __call__(self, query=None, value=None, key=None, **kwargs):
-        if query is None or value is None:
-            raise ValueError(
-                f'Layer "{self.name}" needs a query and a value: call it as '
-                "`mha(query, value)` (self-attention: `mha(x, x)`).")
-        # Masks carried by the inputs (Embedding(mask_zero=True)) become call arguments;
-        # the query's own mask wins over `query_mask`, as in Keras.
-        for name, tensor in (("query", query), ("value", value), ("key", key)):
-            carried = getattr(tensor, "_keras_mask", None)
-            explicit = kwargs.get(f"{name}_mask")
-            if carried is not None and (name == "query" or explicit is None):
-                kwargs[f"{name}_mask"] = carried
-        if key is not None:
-            kwargs["key"] = key
-        if not self.built:
-            self.build(_shape_of(query), _shape_of(value),
-                       None if key is None else _shape_of(key))
-        return super().__call__(query, value, **kwargs)
-
     def call(self, query, value, key=None, query_mask=None, value_mask=None,
              key_mask=None, attention_mask=None, return_attention_scores=False,
              training=None, use_causal_mask=False):
@@ -213,31 +189,6 @@ class MultiHeadAttention(Layer):
         if not hasattr(x, "_parents") or (x.dtype != self.dtype and "float" in x.dtype):
             return ops.cast(x, self.dtype)
         return x
-
-    def _attention_mask(self, query, value, query_mask, value_mask, key_mask,
-                        attention_mask, use_causal_mask):
-        """Everything that says who may attend to whom, as one boolean (B, T, S) mask."""
-        bool_mask, xp = attention_masks.as_bool, backend.get_array_module()
-        mask = None
-        if query_mask is not None:
-            mask = xp.expand_dims(bool_mask(query_mask), -1)  # (B, T, 1)
-        for extra in (value_mask, key_mask):
-            if extra is not None:
-                mask = attention_masks.both(mask, xp.expand_dims(bool_mask(extra), -2))
-        if use_causal_mask or self._sliding_window is not None:
-            if query.ndim != 3:
-                raise ValueError(
-                    f'Layer "{self.name}": `use_causal_mask` and `sliding_window` need '
-                    f"inputs of rank 3 (batch, steps, features). Received: query of "
-                    f"shape {tuple(query.shape)}")
-        if use_causal_mask:
-            causal = attention_masks.causal_mask(query.shape[1], value.shape[1])
-            mask = attention_masks.both(mask, causal)
-        if self._sliding_window is not None:
-            band = attention_masks.band_mask(query.shape[1], value.shape[1],
-                                             self._sliding_window)
-            mask = attention_masks.both(mask, band)
-        return attention_masks.both(bool_mask(attention_mask), mask)
 
     def _expand_mask(self, mask, scores):
         """Add the heads axis (and any other missing axis) so the mask fits the scores."""
@@ -304,8 +255,3 @@ class MultiHeadAttention(Layer):
         })
         return config
 
-
-def _shape_of(x):
-    if hasattr(x, "shape"):
-        return tuple(x.shape)
-    return tuple(backend.convert_to_array(x).shape)

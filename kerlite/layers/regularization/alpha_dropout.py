@@ -11,28 +11,16 @@ layer does nothing.
 """
 
 from kerlite import ops, random
-from kerlite.layers.layer import Layer
+from kerlite.layers.regularization.dropout import Dropout
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-class AlphaDropout(Layer):
+class AlphaDropout(Dropout):
     """``keras.layers.AlphaDropout(rate, noise_shape=None, seed=None)``; ``noise_shape``
-    shares the mask along axes given as 1 (None means the input's size)."""
-
-    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        if not 0 <= rate <= 1:
-            raise ValueError(
-                "Invalid value received for argument `rate`. Expected a float value "
-                f"between 0 and 1. Received: rate={rate}")
-        self.rate = rate
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed) if rate > 0 else None
-        self.supports_masking = True
-        self.built = True
+    shares the mask along axes given as 1 (None means the input's size). Arguments and
+    config are Dropout's; only the training-time transformation differs."""
 
     def call(self, inputs, training=False):
         if not training or self.rate <= 0:
@@ -46,12 +34,3 @@ class AlphaDropout(Layer):
         a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5
         b = -a * alpha_p * self.rate
         return (inputs * kept + alpha_p * (1 - kept)) * a + b
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"rate": self.rate, "seed": self.seed,
-                       "noise_shape": self.noise_shape})
-        return config
