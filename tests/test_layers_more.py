@@ -516,3 +516,16 @@ def test_parity_group_query_attention_loads_keras_files(tmp_path):
     loaded = keras.saving.load_model(str(tmp_path / "theirs.keras"))
     np.testing.assert_allclose(loaded(data).numpy(), np.asarray(theirs(data)), rtol=1e-5,
                                atol=1e-6)
+
+
+@pytest.mark.parity
+def test_parity_group_query_attention_file_saved_by_kerlite_loads_in_keras(tmp_path):
+    real = import_keras()
+    query, value = keras.Input((5, 6)), keras.Input((7, 6))
+    ours = keras.Model([query, value], layers.GroupQueryAttention(3, 4, 2)(query, value))
+    assert keras.layers.serialize(ours.layers[-1])["class_name"] == "GroupQueryAttention"
+    ours.save(str(tmp_path / "ours.keras"))
+    loaded = real.saving.load_model(str(tmp_path / "ours.keras"))
+    data = [sample(2, 5, 6), sample(2, 7, 6, seed=1)]
+    np.testing.assert_allclose(np.asarray(loaded(data)), ours(data).numpy(), rtol=1e-5,
+                               atol=1e-6)

@@ -106,7 +106,8 @@ def _serialize_instance(obj):
     module = _public_module(cls) if registered is None else cls.__module__
     config = {
         "module": module if module is not None else cls.__module__,
-        "class_name": cls.__name__,
+        # a class whose public Keras name differs from its class name says so itself
+        "class_name": cls.__dict__.get("_keras_class_name", cls.__name__),
         "config": serialize_keras_object(inner),
         "registered_name": registered if registered or module else cls.__name__,
     }

@@ -41,6 +41,7 @@ class GroupedQueryAttention(QueryValueKeyLayer):
     """
 
     _call_example = "gqa"
+    _keras_class_name = "GroupQueryAttention"  # Keras's public name for this class
 
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0,
                  use_bias=True, sliding_window=None, flash_attention=None,
