@@ -5,8 +5,8 @@ import pytest
 
 import kerlite as keras
 from kerlite import losses, ops
-from kerlite.autodiff import GradientTape, Tensor
 from _keras_reference import import_keras
+from _loss_checks import value_and_grad
 
 rng = np.random.default_rng(0)
 N, C = 6, 4
@@ -46,14 +46,6 @@ CASES = [
     ("SquaredHinge", {}, BIN_T, BIN_LOGITS),
     ("CategoricalHinge", {}, ONE_HOT, LOGITS),
 ]
-
-
-def value_and_grad(loss, y_true, y_pred, sample_weight=None):
-    with GradientTape() as tape:
-        prediction = Tensor(y_pred.copy())
-        tape.watch(prediction)
-        value = loss(y_true, prediction, sample_weight=sample_weight)
-    return float(value), tape.gradient(value, prediction).numpy()
 
 
 @pytest.mark.parity

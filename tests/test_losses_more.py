@@ -9,6 +9,7 @@ from kerlite import losses
 from kerlite.autodiff import GradientTape, Tensor
 from kerlite.testing import check_grad
 from _keras_reference import import_keras
+from _loss_checks import value_and_grad
 
 rng = np.random.default_rng(7)
 N, C = 6, 4
@@ -47,14 +48,6 @@ CASES = [
     ("Circle", {"gamma": 10.0, "margin": 0.25, "remove_diagonal": False},
      EMBED_LABELS, EMBED),
 ]
-
-
-def value_and_grad(loss, y_true, y_pred, sample_weight=None):
-    with GradientTape() as tape:
-        prediction = Tensor(y_pred.copy())
-        tape.watch(prediction)
-        value = loss(y_true, prediction, sample_weight=sample_weight)
-    return float(value), tape.gradient(value, prediction).numpy()
 
 
 @pytest.mark.parity

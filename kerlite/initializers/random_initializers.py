@@ -126,6 +126,20 @@ class VarianceScaling(RandomInitializer):
                 "output_axes": self.output_axes}
 
 
+def with_fan_axes(initializer, input_axes, output_axes):
+    """``initializer`` counting its fans over these kernel axes, as Keras's EinsumDense does
+    (not over the last two axes, as for a conv kernel): a VarianceScaling initializer
+    (Glorot, He, LeCun...) that names no axes itself gets a copy with them, same seed;
+    any other initializer is returned as it is."""
+    if not isinstance(initializer, VarianceScaling) or (
+            initializer.input_axes is not None and initializer.output_axes is not None):
+        return initializer
+    config = initializer.get_config()
+    config.update(seed=initializer.seed, input_axes=list(input_axes),
+                  output_axes=list(output_axes))
+    return type(initializer).from_config(config)
+
+
 def _variance_scaling_class(name, scale, mode, distribution, doc):
     def __init__(self, seed=None, input_axes=None, output_axes=None):
         VarianceScaling.__init__(self, scale, mode, distribution, seed, input_axes,

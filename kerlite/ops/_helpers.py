@@ -72,3 +72,22 @@ def normalize_axis(axis, ndim):
 def scalar(value, like):
     """A Python number as a NumPy/CuPy scalar of ``like``'s dtype (keeps float32 float32)."""
     return like.dtype.type(value)
+
+
+def ops_under_another_name(module_name, names):
+    """``__getattr__`` and ``__dir__`` for a module that offers some ``kerlite.ops``
+    functions under Keras's second spelling (``keras.ops.nn.relu`` is ``ops.relu``);
+    the functions are looked up on first use, once ``kerlite.ops`` is complete."""
+    import sys
+
+    def __getattr__(name):
+        if name in names:
+            from kerlite import ops
+
+            return getattr(ops, name)
+        raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+
+    def __dir__():
+        return sorted(list(vars(sys.modules[module_name])) + list(names))
+
+    return __getattr__, __dir__

@@ -6,7 +6,7 @@ operand's gradient from one more einsum of ``g`` with the other operands.
 
 from kerlite.autodiff.tensor import as_tensor, record
 from kerlite.backend import get_array_module
-from kerlite.ops._helpers import tensors, unbroadcast
+from kerlite.ops._helpers import ops_under_another_name, tensors, unbroadcast
 
 
 def matmul(x1, x2):
@@ -175,15 +175,4 @@ def _parse_subscripts(subscripts, ndims):
 _LINALG_NAMES = ("cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "lstsq",
                  "lu_factor", "matrix_rank", "norm", "pinv", "qr", "solve",
                  "solve_triangular", "svd")
-
-
-def __getattr__(name):
-    if name in _LINALG_NAMES:
-        from kerlite import ops
-
-        return getattr(ops, name)
-    raise AttributeError(f"module 'kerlite.ops.linalg' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_LINALG_NAMES))
+__getattr__, __dir__ = ops_under_another_name(__name__, _LINALG_NAMES)

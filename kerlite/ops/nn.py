@@ -4,6 +4,8 @@ Each name here is the same function as ``kerlite.ops.<name>``; the module only l
 written as ``keras.ops.nn.relu(x)`` run unchanged.
 """
 
+from kerlite.ops._helpers import ops_under_another_name
+
 _NN_NAMES = (
     "adaptive_average_pool", "adaptive_max_pool", "average_pool", "batch_normalization",
     "binary_crossentropy", "categorical_crossentropy", "celu", "conv", "conv_transpose",
@@ -18,13 +20,4 @@ _NN_NAMES = (
 )
 
 
-def __getattr__(name):
-    if name in _NN_NAMES:
-        from kerlite import ops
-
-        return getattr(ops, name)
-    raise AttributeError(f"module 'kerlite.ops.nn' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_NN_NAMES))
+__getattr__, __dir__ = ops_under_another_name(__name__, _NN_NAMES)

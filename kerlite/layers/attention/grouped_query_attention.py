@@ -42,6 +42,7 @@ class GroupedQueryAttention(QueryValueKeyLayer):
 
     _call_example = "gqa"
     _keras_class_name = "GroupQueryAttention"  # Keras's public name for this class
+    _window = property(lambda self: self.sliding_window)
 
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0,
                  use_bias=True, sliding_window=None, flash_attention=None,
@@ -71,7 +72,7 @@ class GroupedQueryAttention(QueryValueKeyLayer):
         self.num_key_value_heads = num_key_value_heads
         self.num_repeats = num_query_heads // num_key_value_heads
         self.dropout, self.use_bias, self.use_gate = dropout, use_bias, use_gate
-        self.sliding_window = self._window = sliding_window
+        self.sliding_window = sliding_window
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)

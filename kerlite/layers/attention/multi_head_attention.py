@@ -79,7 +79,7 @@ class MultiHeadAttention(QueryValueKeyLayer):
             raise ValueError("`attention_axes` must be an int, list, or tuple. "
                              f"Received: attention_axes={attention_axes!r}")
         self._attention_axes = None if attention_axes is None else tuple(attention_axes)
-        self._sliding_window = self._window = sliding_window
+        self._window = sliding_window
         self._kernel_initializer = initializers.get(kernel_initializer)
         self._bias_initializer = initializers.get(bias_initializer)
         self._kernel_regularizer = regularizers.get(kernel_regularizer)
@@ -243,7 +243,7 @@ class MultiHeadAttention(QueryValueKeyLayer):
             "use_gate": self._use_gate,
             "output_shape": self._output_shape,
             "attention_axes": self._attention_axes,
-            "sliding_window": self._sliding_window,
+            "sliding_window": self._window,
             "kernel_initializer": initializers.serialize(self._kernel_initializer),
             "bias_initializer": initializers.serialize(self._bias_initializer),
             "kernel_regularizer": regularizers.serialize(self._kernel_regularizer),

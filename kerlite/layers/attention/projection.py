@@ -10,7 +10,7 @@ back to (dim,). Written as one matrix product on flattened axes, so BLAS does th
 import math
 
 from kerlite import activations, constraints, initializers, ops, regularizers
-from kerlite.initializers.random_initializers import VarianceScaling
+from kerlite.initializers.random_initializers import with_fan_axes
 from kerlite.layers.layer import Layer
 
 
@@ -48,7 +48,9 @@ class Projection(Layer):
                 f"received input_shape={tuple(input_shape)}.")
         self.kernel = self.add_weight(
             shape=contracted + self.projected_shape,
-            initializer=self._fan_aware_initializer(),
+            initializer=with_fan_axes(  # fans over the contracted and the new axes
+                self.kernel_initializer, range(self.num_input_axes),
+                range(self.num_input_axes, self.num_input_axes + len(self.projected_shape))),
             regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
             name="kernel")
         self.bias = None
@@ -57,19 +59,6 @@ class Projection(Layer):
                 shape=self.projected_shape, initializer=self.bias_initializer,
                 regularizer=self.bias_regularizer, constraint=self.bias_constraint,
                 name="bias")
-
-    def _fan_aware_initializer(self):
-        """Glorot/He/LeCun count fans from the kernel's input and output axes (as Keras's
-        EinsumDense), not from its last two axes as for a conv kernel."""
-        initializer = self.kernel_initializer
-        if not isinstance(initializer, VarianceScaling) or (
-                initializer.input_axes is not None and initializer.output_axes is not None):
-            return initializer
-        config = initializer.get_config()
-        config["input_axes"] = list(range(self.num_input_axes))
-        config["output_axes"] = list(range(self.num_input_axes,
-                                           self.num_input_axes + len(self.projected_shape)))
-        return type(initializer).from_config(config)
 
     def call(self, inputs):
         leading = tuple(inputs.shape[:-self.num_input_axes])

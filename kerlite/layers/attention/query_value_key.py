@@ -12,8 +12,8 @@ from kerlite.layers.layer import Layer
 
 
 class QueryValueKeyLayer(Layer):
-    """Subclasses set ``_call_example`` (e.g. "mha") and keep ``_window`` (None or the
-    sliding window size)."""
+    """Subclasses set ``_call_example`` (e.g. "mha") and ``_window`` (None or the sliding
+    window size: an attribute or a property)."""
 
     _call_example = "layer"
     _window = None

@@ -10,7 +10,7 @@ import re
 
 from kerlite import activations, constraints, initializers, ops, regularizers
 from kerlite.graph.input_spec import InputSpec
-from kerlite.initializers.random_initializers import VarianceScaling
+from kerlite.initializers.random_initializers import with_fan_axes
 from kerlite.layers.layer import Layer
 
 
@@ -64,25 +64,14 @@ class EinsumDense(Layer):
         self.input_spec = InputSpec(ndim=len(input_shape))
         self.kernel = self.add_weight(
             name="kernel", shape=plan["kernel_shape"],
-            initializer=self._fan_aware_initializer(plan),
+            initializer=with_fan_axes(self.kernel_initializer, plan["input_axes"],
+                                      plan["output_axes"]),
             regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
         self.bias = None
         if plan["bias_shape"] is not None:
             self.bias = self.add_weight(
                 name="bias", shape=plan["bias_shape"], initializer=self.bias_initializer,
                 regularizer=self.bias_regularizer, constraint=self.bias_constraint)
-
-    def _fan_aware_initializer(self, plan):
-        """Glorot/He/LeCun fans come from the kernel's input and output letters."""
-        initializer = self.kernel_initializer
-        if not isinstance(initializer, VarianceScaling) or (
-                initializer.input_axes is not None and initializer.output_axes is not None):
-            return initializer
-        config = initializer.get_config()
-        config["seed"] = initializer.seed
-        config["input_axes"] = plan["input_axes"]
-        config["output_axes"] = plan["output_axes"]
-        return type(initializer).from_config(config)
 
     def call(self, inputs):
         outputs = ops.einsum(self.equation, inputs, self.kernel)
