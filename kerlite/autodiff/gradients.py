@@ -7,6 +7,8 @@
    values such as ``x * x`` or a shared layer get the sum of all paths.
 """
 
+from kerlite.backend import get_array_module
+
 
 def topological_order(root):
     """Recorded tensors reachable from ``root``, every parent before its children."""
@@ -33,9 +35,9 @@ def backpropagate(target, sources, output_gradient=None, free_graph=True):
     the target. With ``free_graph`` the recorded graph is dropped afterwards, so nothing
     of it stays alive.
     """
-    xp_ones = target.data.dtype.type(1)
     if output_gradient is None:
-        seed = xp_ones if target.data.ndim == 0 else target.data * 0 + xp_ones
+        # d target / d target = 1, as an array of the target's own module (NumPy or CuPy)
+        seed = get_array_module(target.data).ones_like(target.data)
     else:
         seed = getattr(output_gradient, "data", output_gradient)
     wanted = {id(source) for source in sources}

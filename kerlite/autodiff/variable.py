@@ -42,8 +42,8 @@ class Variable(Tensor):
                 f"but shape={tuple(shape)} was requested."
             )
         shares_caller_array = data is (value.data if isinstance(value, Tensor) else value)
-        if (shares_caller_array or data.dtype.kind in "iub" or not data.flags.writeable
-                or data.base is not None):
+        read_only = not getattr(data.flags, "writeable", True)  # CuPy arrays have no such flag
+        if shares_caller_array or data.dtype.kind in "iub" or read_only or data.base is not None:
             data = data.copy()
         super().__init__(data)
         self.name = name or "variable"
