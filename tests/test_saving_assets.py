@@ -278,6 +278,7 @@ def test_kerlite_saves_adapted_lookups_in_the_keras_layout(tmp_path):
 @pytest.mark.parity
 def test_seed_generator_state_is_a_variable_but_not_a_weight_as_in_keras(tmp_path):
     keras3 = import_keras()
+    keras3.backend.clear_session()  # automatic names start again, as in kerlite's tests
     summaries = {}
     for lib in (keras, keras3):
         inputs = lib.Input((4,))

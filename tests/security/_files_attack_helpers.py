@@ -4,7 +4,6 @@ regression fails the test instead of exhausting the machine or hanging it."""
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import textwrap
@@ -32,17 +31,17 @@ def assert_unchanged(model, before):
 
 
 def run_limited(code, timeout=120):
-    """Run ``code`` in a fresh interpreter (kerlite importable) with its address space
-    capped at CHILD_MEMORY_BYTES; return what it printed last, parsed as JSON."""
-    def cap_memory():
-        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
-
+    """Run ``code`` in a fresh interpreter (kerlite importable) that first caps its own
+    address space at CHILD_MEMORY_BYTES; return what it printed last, parsed as JSON.
+    (The child sets the cap itself: no Python code runs between fork and exec.)"""
+    cap = ("import resource\n"
+           f"resource.setrlimit(resource.RLIMIT_AS, ({CHILD_MEMORY_BYTES}, "
+           f"{CHILD_MEMORY_BYTES}))\n")
     here = os.path.dirname(os.path.abspath(__file__))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([REPO_ROOT, here]), OPENBLAS_NUM_THREADS="1",
-               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env,
-                          preexec_fn=cap_memory, capture_output=True, text=True,
-                          timeout=timeout)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([REPO_ROOT, here]),
+               OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    done = subprocess.run([sys.executable, "-c", cap + textwrap.dedent(code)], env=env,
+                          capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
