@@ -14,7 +14,8 @@ The defaults are far above what a course model needs. For a large file you trust
 
 DEFAULT_FILE_LIMITS = {
     # uncompressed bytes of any one member of a .keras zip (model.weights.h5 is the
-    # largest; 4 GiB is also where Keras 3 starts to check members)
+    # largest; 4 GiB is also where Keras 3 starts to check members), and of any one
+    # HDF5 dataset read without a variable to compare it with
     "max_zip_member_bytes": 4 * 2**30,
     # uncompressed / stored bytes of one member. Keras writes members uncompressed and
     # DEFLATE cannot pass about 1032:1, so a larger ratio is a bomb (as in Keras 3).

@@ -87,10 +87,15 @@ def check_dataset(dataset, where):
 
 
 def read_dataset(dataset, where):
-    """The dataset's values as a NumPy array, after ``check_dataset`` and a check that
-    it does not declare far more bytes than it stores."""
+    """The dataset's values as a NumPy array, after ``check_dataset`` and checks that
+    it declares at most ``max_zip_member_bytes`` and not far more than it stores."""
+    from kerlite.saving.file_limits import check_limit
+
     shape, dtype = check_dataset(dataset, where)
     declared = math.prod(shape) * dtype.itemsize
+    # No array is larger than the largest zip member accepted (4 GiB by default).
+    check_limit("max_zip_member_bytes", declared,
+                f"the dataset '{where}' of shape {shape}")
     if declared > _EXPANSION_FLOOR_BYTES:
         stored = dataset.id.get_storage_size()
         if declared > _MAX_EXPANSION * stored:

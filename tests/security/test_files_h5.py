@@ -140,7 +140,8 @@ def test_huge_declared_datasets_are_never_allocated(tmp_path):
        3.15 refuses this one through its 4 GiB / 1000x check; a smaller bomb it reads
        in full and then fails to assign).
     2. Read by a layer's own ``load_own_variables`` (no shape to compare): refused
-       because it declares far more than it stores.
+       because it declares far more than it stores (1 GiB), or more than any array a
+       file may ask for (8 GiB, past ``max_zip_member_bytes``).
     3. Somewhere the model does not look: never read, so the load succeeds.
     The child runs with 2 GiB of address space: a regression fails, it cannot swap.
     """
@@ -156,7 +157,10 @@ def test_huge_declared_datasets_are_never_allocated(tmp_path):
         bomb(h5.require_group("unrelated"), "huge")
     hook_bomb = tmp_path / "hook.weights.h5"
     with h5py.File(hook_bomb, "w") as h5:
-        bomb(h5.require_group("layers/reader/vars"), "0", shape=(2**31,))
+        bomb(h5.require_group("layers/reader/vars"), "0", shape=(2**28,))  # 1 GiB
+    hook_huge = tmp_path / "hook_huge.weights.h5"
+    with h5py.File(hook_huge, "w") as h5:
+        bomb(h5.require_group("layers/reader/vars"), "0", shape=(2**31,))  # 8 GiB
     result = run_limited(ATTEMPT + f'''
 import kerlite as keras
 from _files_attack_helpers import small_model
@@ -173,13 +177,16 @@ reader = keras.Sequential([keras.Input((2,)), Reader(name="reader")])
 print(json.dumps({{
     "kernel": attempt(lambda: small_model().load_weights({str(kernel_bomb)!r})),
     "hook": attempt(lambda: reader.load_weights({str(hook_bomb)!r})),
+    "hook_huge": attempt(lambda: reader.load_weights({str(hook_huge)!r})),
     "elsewhere": attempt(lambda: small_model().load_weights({str(elsewhere)!r})),
 }}))
 ''')
     assert result["kernel"].startswith("ValueError") and "(1099511627776,)" in \
         result["kernel"], result
-    assert result["hook"].startswith("ValueError") and "declares shape (2147483648,)" in \
+    assert result["hook"].startswith("ValueError") and "declares shape (268435456,)" in \
         result["hook"], result
+    assert result["hook_huge"].startswith("ValueError") and "max_zip_member_bytes" in \
+        result["hook_huge"], result
     assert result["elsewhere"] == "loaded"
 
 
