@@ -307,3 +307,18 @@ def test_seed_generator_state_counts_draws_and_decides_the_next_numbers():
     flip = layers.RandomFlip(seed=1)
     assert [v.name for v in flip.variables] == ["seed_generator_state"]
     assert flip.weights == [] and flip.count_params() == 0
+
+
+def test_unzipped_model_folder_keeps_its_assets(tmp_path):
+    """``model.save(folder, zipped=False)`` writes the same files into a folder."""
+    lookup = layers.StringLookup()
+    lookup.adapt(np.array([["a", "b"], ["b", "c"]]))
+    model = keras.Sequential([lookup])
+    model.save(tmp_path / "folder", zipped=False)
+    assert (tmp_path / "folder" / "assets" / "layers" / "string_lookup" /
+            "vocabulary.txt").read_text() == "[UNK]\nb\nc\na"
+    model.save(tmp_path / "folder", zipped=False)  # saving again replaces the assets
+    restored = keras.models.load_model(tmp_path / "folder").layers[0]
+    assert restored.get_vocabulary() == ["[UNK]", "b", "c", "a"]
+    assert sorted(os.listdir(tmp_path / "folder")) == [
+        "assets", "config.json", "metadata.json", "model.weights.h5"]
