@@ -322,3 +322,23 @@ def test_unzipped_model_folder_keeps_its_assets(tmp_path):
     assert restored.get_vocabulary() == ["[UNK]", "b", "c", "a"]
     assert sorted(os.listdir(tmp_path / "folder")) == [
         "assets", "config.json", "metadata.json", "model.weights.h5"]
+
+
+def test_files_from_older_kerlite_with_the_vocabulary_in_the_config_still_load(tmp_path):
+    """Before assets, kerlite kept a learned vocabulary in the config (with
+    ``has_input_vocabulary: False``) and wrote no assets/ folder."""
+    lookup = layers.StringLookup()
+    lookup.adapt(np.array([["a", "b"], ["b", "c"]]))
+    keras.Sequential([lookup]).save(tmp_path / "new.keras")
+    with zipfile.ZipFile(tmp_path / "new.keras") as source, \
+            zipfile.ZipFile(tmp_path / "old.keras", "w") as old:
+        config = json.loads(source.read("config.json"))
+        layer_config = config["config"]["layers"][0]["config"]
+        layer_config.update(vocabulary=["[UNK]", "b", "c", "a"], has_input_vocabulary=False)
+        old.writestr("config.json", json.dumps(config))
+        for name in ("metadata.json", "model.weights.h5"):
+            old.writestr(name, source.read(name))
+    restored = keras.models.load_model(tmp_path / "old.keras").layers[0]
+    assert restored.get_vocabulary() == ["[UNK]", "b", "c", "a"]
+    restored.adapt(np.array([["z"]]))  # still a learned vocabulary
+    assert restored.get_vocabulary() == ["[UNK]", "z"]
