@@ -81,7 +81,18 @@ class WeightsMixin:
                 weights.append(variable)
         return weights
 
-    variables = weights
+    @property
+    def variables(self):
+        """All state: the weights plus the state of each ``SeedGenerator`` the layer
+        holds (``seed_generator_state``, as in Keras 3). Not counted as parameters."""
+        variables, seen = [], set()
+        own = self._trainable_variables + self._non_trainable_variables
+        own += [generator.state for generator in self._seed_generators()]
+        for variable in own + [v for layer in self._sublayers() for v in layer.variables]:
+            if id(variable) not in seen:
+                seen.add(id(variable))
+                variables.append(variable)
+        return variables
 
     @property
     def trainable_weights(self):
@@ -89,7 +100,11 @@ class WeightsMixin:
             return []
         return [v for v in self.weights if v.trainable]
 
-    trainable_variables = trainable_weights
+    @property
+    def trainable_variables(self):
+        if not self._trainable:
+            return []
+        return [v for v in self.variables if v.trainable]
 
     @property
     def non_trainable_weights(self):
@@ -97,7 +112,42 @@ class WeightsMixin:
             return self.weights
         return [v for v in self.weights if not v.trainable]
 
-    non_trainable_variables = non_trainable_weights
+    @property
+    def non_trainable_variables(self):
+        """Frozen weights and random-seed states."""
+        if not self._trainable:
+            return self.variables
+        return [v for v in self.variables if not v.trainable]
+
+    def _seed_generators(self):
+        from kerlite.random.seed_generator import SeedGenerator
+
+        found = []
+        for key, value in self.__dict__.items():
+            if isinstance(value, SeedGenerator):
+                found.append(value)
+            elif type(value) in (list, tuple) and value:
+                found.extend(v for v in value if isinstance(v, SeedGenerator))
+        return found
+
+    # --- saving (called by model.save / load_model, as in Keras 3) --------------------
+    def save_own_variables(self, store):
+        """Write this layer's own variables into ``store`` as "0", "1", ... (trainable
+        first). Override it, with ``load_own_variables``, to save state your way."""
+        for index, variable in enumerate(self._trainable_variables
+                                         + self._non_trainable_variables):
+            store[str(index)] = variable
+
+    def load_own_variables(self, store):
+        """Read back what ``save_own_variables`` wrote."""
+        variables = self._trainable_variables + self._non_trainable_variables
+        if len(store.keys()) != len(variables):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(variables)} variables, but received "
+                f"{len(store.keys())} variables during loading. Expected: "
+                f"{[v.name for v in variables]}")
+        for index, variable in enumerate(variables):
+            variable.assign(store[str(index)])
 
     def get_weights(self):
         """The weights as NumPy arrays (copies), in ``weights`` order."""

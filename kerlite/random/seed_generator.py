@@ -20,22 +20,45 @@ class SeedGenerator:
 
     Pass it as ``seed=`` to the functions of ``kerlite.random``: each call draws new
     numbers, and two generators built with the same seed give the same sequence.
+
+    Its whole state is a Variable, ``state = [seed, draws so far]`` (uint32, not
+    trainable, named ``seed_generator_state`` as in Keras 3): each draw seeds NumPy's
+    generator with the state and then counts one more. A layer that holds a
+    SeedGenerator lists this state in ``layer.variables`` (not in ``layer.weights``,
+    and not as a parameter). As in Keras 3, model files do not store it.
     """
 
     def __init__(self, seed=None, name=None, **kwargs):
-        if seed is not None and not isinstance(seed, (int, numpy.integer)):
+        from kerlite.autodiff.variable import Variable
+        from kerlite.utils import naming
+
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
+        if seed is not None and (not isinstance(seed, (int, numpy.integer))
+                                 or isinstance(seed, bool)):
             raise ValueError(
                 "SeedGenerator(seed=...) expects an int or None. "
                 f"Received: seed={seed!r} of type {type(seed).__name__}"
             )
+        self._initial_seed = None if seed is None else int(seed)
         if seed is None:
-            seed = int(_Global.generator.integers(0, 2**31 - 1))
-        self.initial_seed = seed
-        self.name = name or "seed_generator"
-        self.generator = numpy.random.default_rng(seed)
+            seed = int(_Global.generator.integers(1, 10**9))
+        self.initial_seed = int(seed)
+        self.name = name or naming.unique_name("seed_generator")
+        self.state = Variable(numpy.array([int(seed) % 2**32, 0], dtype="uint32"),
+                              dtype="uint32", trainable=False, name="seed_generator_state")
+        self.state.path = f"{self.name}/seed_generator_state"
+
+    def next_generator(self):
+        """A NumPy Generator for the next draw; the state moves one step on."""
+        from kerlite import backend
+
+        seed, count = (int(v) for v in backend.to_numpy(self.state.data))
+        self.state.assign(numpy.array([seed, (count + 1) % 2**32], dtype="uint32"))
+        return numpy.random.default_rng([seed, count])
 
     def get_config(self):
-        return {"seed": self.initial_seed}
+        return {"seed": self._initial_seed, "name": self.name}
 
     @classmethod
     def from_config(cls, config):
@@ -50,7 +73,7 @@ def host_generator(seed):
     if seed is None:
         return _Global.generator
     if isinstance(seed, SeedGenerator):
-        return seed.generator
+        return seed.next_generator()
     if isinstance(seed, (int, numpy.integer)) and not isinstance(seed, bool):
         # The same int seed gives the same numbers at every call (as in Keras).
         return numpy.random.default_rng(int(seed))

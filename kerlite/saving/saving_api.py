@@ -32,7 +32,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     if filepath.endswith(".keras") and zipped is not False:
         saving_lib.save_model(model, filepath)
         return
-    if not filepath.endswith(".keras"):
+    if not filepath.endswith(".keras") and zipped is not False:  # False: Keras 3 folders
         warnings.warn(
             f"model.save({filepath!r}) without the '.keras' suffix is the old Keras 2 "
             "SavedModel style. kerlite saves the model into the folder "

@@ -7,9 +7,13 @@ OOV slots. So ``StringLookup(vocabulary=["a", "b"])`` maps "a" -> 1, "b" -> 2 an
 unknown string -> 0.
 
 The vocabulary is either given (``vocabulary=``, ``set_vocabulary``) or learned by
-``adapt(data)``, which keeps the most frequent tokens. It is part of ``get_config``, so
-it survives a ``.keras`` save and load.
+``adapt(data)``, which keeps the most frequent tokens. A given vocabulary is part of
+``get_config``; a learned one is saved as Keras 3 saves it, in the ``.keras`` file's
+``assets/<layer path>/vocabulary.txt`` (one token per line, special tokens first), and
+its "tf_idf" weights as the dataset ``idf_weights`` of the layer's weights group.
 """
+
+import os
 
 import numpy
 
@@ -218,11 +222,11 @@ class IndexLookup(HostLayer):
         kind = type(self).__name__
         if self._tokens is None and self._declared_vocabulary_size is not None:
             raise ValueError(
-                f"Layer '{self.name}' was loaded from a Keras file that keeps its vocabulary "
-                f"({self._declared_vocabulary_size} entries) in the archive's assets, "
-                "which kerlite does not read. Call `set_vocabulary(...)` (or `adapt`) "
-                "on it, or re-save the model with kerlite, which stores the vocabulary "
-                "in the config.")
+                f"Layer '{self.name}' was made from a config without its learned "
+                f"vocabulary ({self._declared_vocabulary_size} entries): Keras and kerlite "
+                "keep an adapted vocabulary in the .keras file's assets, not in the "
+                "config. Load the whole model with `keras.models.load_model(...)`, or call "
+                "`set_vocabulary(...)` (or `adapt`) on this layer.")
         if self.output_mode != "int" and self._depth() is None:
             raise RuntimeError(
                 f"{kind} with output_mode='{self.output_mode}' and pad_to_max_tokens=False "
@@ -288,10 +292,74 @@ class IndexLookup(HostLayer):
             dtype = self._inverted_dtype()
         return KerasTensor(self.compute_output_shape(inputs.shape), dtype=dtype)
 
+    # --- saving (as Keras 3: an adapted vocabulary goes to assets/) ----------------------
+    def save_own_variables(self, store):
+        if self.output_mode == "tf_idf" and self.idf_weights is not None:
+            store["idf_weights"] = self.idf_weights
+
+    def load_own_variables(self, store):
+        self._loaded_idf_weights = None
+        if self.output_mode != "tf_idf" or "idf_weights" not in store:
+            return
+        weights = numpy.asarray(store["idf_weights"])
+        if weights.ndim != 1 or weights.dtype.kind not in "fiu":
+            raise ValueError(f"Layer '{self.name}': the stored idf_weights must be a 1-D "
+                             f"array of numbers. Received shape {weights.shape}.")
+        self._loaded_idf_weights = weights.astype(backend.floatx())
+        if self._tokens is not None:  # a given vocabulary: the weights complete it
+            self._use_loaded_idf_weights()
+
+    def save_assets(self, dir_path):
+        if self._has_input_vocabulary:
+            return  # a given vocabulary is in the config
+        text = "\n".join(str(token) for token in self.get_vocabulary())
+        with open(os.path.join(dir_path, "vocabulary.txt"), "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def load_assets(self, dir_path):
+        if self._has_input_vocabulary:
+            return
+        path = None if dir_path is None else os.path.join(dir_path, "vocabulary.txt")
+        if path is None or not os.path.isfile(path):
+            if self._tokens is None and self._declared_vocabulary_size:
+                raise ValueError(f"Layer '{self.name}': the model file has no "
+                                 "vocabulary.txt in its assets for this adapted layer.")
+            return  # an older kerlite file kept the vocabulary in the config
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+        while lines and lines[-1] == "":
+            lines.pop()
+        entries = [self._token_from(line) for line in lines]
+        special = self._special_tokens()
+        tokens = entries[len(special):] if entries[:len(special)] == special else entries
+        if not tokens:
+            return  # saved before adapt: no vocabulary yet
+        reserved = {"mask_token": self.mask_token,
+                    "oov_token": self.oov_token if self.invert else None}
+        rules.check_tokens(type(self).__name__, tokens, special, reserved, self.max_tokens)
+        self._set_tokens(tokens)
+        if self.output_mode == "tf_idf":
+            self._use_loaded_idf_weights()
+
+    def _use_loaded_idf_weights(self):
+        weights = getattr(self, "_loaded_idf_weights", None)
+        expected = self.max_tokens if self.pad_to_max_tokens else self.vocabulary_size()
+        if weights is None and self.idf_weights is not None \
+                and len(self.idf_weights) == expected:
+            return  # already restored (TextVectorization loads its inner layer twice)
+        if weights is None or len(weights) != expected:
+            raise ValueError(
+                f"Layer '{self.name}' (output_mode='tf_idf') needs {expected} stored "
+                "idf_weights, one per index, but the file holds "
+                f"{'none' if weights is None else len(weights)}.")
+        self.idf_weights = weights
+        self._loaded_idf_weights = None
+
     def get_config(self):
         config = super().get_config()
         known = self._tokens is not None
-        idf = self.idf_weights
+        given = known and self._has_input_vocabulary
+        idf = self.idf_weights if given else None
         config.update({
             "invert": self.invert,
             "max_tokens": self.max_tokens,
@@ -301,13 +369,12 @@ class IndexLookup(HostLayer):
             "output_mode": self.output_mode,
             "sparse": self.sparse,
             "pad_to_max_tokens": self.pad_to_max_tokens,
-            # Keras keeps an adapted vocabulary in an asset file; kerlite's .keras files
-            # have no assets, so the vocabulary (and IDF weights) travel in the config.
+            # As in Keras 3: a learned vocabulary (and its IDF weights) is not part of the
+            # config; model files keep it in assets/ (see save_assets).
             "idf_weights": None if idf is None else idf[:self.vocabulary_size()].tolist(),
-            "vocabulary": self.get_vocabulary() if known else None,
-            "vocabulary_size": self.vocabulary_size() if known else None,
+            "vocabulary": self.get_vocabulary() if given else None,
+            "vocabulary_size": (self.vocabulary_size() if known
+                                else self._declared_vocabulary_size),
         })
-        if known and not self._has_input_vocabulary:
-            config["has_input_vocabulary"] = False  # adapted: it may be adapted again
         return config
 

@@ -207,9 +207,21 @@ class TextVectorization(HostLayer):
             "encoding": self._encoding,
             "vocabulary_size": lookup_config["vocabulary_size"],
         })
-        if "has_input_vocabulary" in lookup_config:
-            config["has_input_vocabulary"] = False
         return config
+
+    # --- saving: the inner StringLookup's, as in Keras 3 (which also saves that layer
+    # itself at "<path>/_lookup_layer", so both folders hold vocabulary.txt) -------------
+    def save_own_variables(self, store):
+        self._lookup_layer.save_own_variables(store)
+
+    def load_own_variables(self, store):
+        self._lookup_layer.load_own_variables(store)
+
+    def save_assets(self, dir_path):
+        self._lookup_layer.save_assets(dir_path)
+
+    def load_assets(self, dir_path):
+        self._lookup_layer.load_assets(dir_path)
 
     @classmethod
     def from_config(cls, config):
