@@ -5,6 +5,8 @@ correlation and mean metrics.
 ``compile`` does that with ``get_accuracy(y_true, y_pred)`` once it sees the data.
 """
 
+import difflib
+
 from kerlite.metrics.accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy,
                                               SparseCategoricalAccuracy,
                                               SparseTopKCategoricalAccuracy,
@@ -118,7 +120,11 @@ def get(identifier):
         return obj()
     if callable(obj):
         return obj
+    close = difflib.get_close_matches(identifier, list(ALL_OBJECTS) + ["accuracy", "acc"],
+                                      n=3) if isinstance(identifier, str) else []
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
     raise ValueError(
-        f"Could not interpret metric identifier: {identifier!r}. Use a name such as "
-        "'accuracy', 'mae', 'mse', 'auc', a keras.metrics.Metric instance, or a "
-        "function (y_true, y_pred) -> values.")
+        f"Could not interpret metric identifier: {identifier!r}.{hint} A metric is a "
+        "name from keras.metrics (such as 'accuracy', 'mae', 'mse', 'auc', 'precision', "
+        "'recall'), a keras.metrics.Metric instance, or a function (y_true, y_pred) -> "
+        "values.")
