@@ -7,6 +7,9 @@ for every hook, plus ``set_params``'s dict, in kerlite and in Keras on the same 
 and data, and the two records must be equal.
 """
 
+import contextlib
+import io
+
 import numpy as np
 import pytest
 
@@ -91,6 +94,23 @@ def test_hook_sequence_matches_keras(scenario):
     keras = import_keras()
     expected = run(keras, scenario)
     assert run(kerlite, scenario) == expected
+
+
+@pytest.mark.parity
+def test_params_keep_verbose_auto_as_keras_does():
+    """``params["verbose"]`` is what was passed: "auto" by default, as in Keras."""
+    keras = import_keras()
+    seen = {}
+    for library in (keras, kerlite):
+        recorder = recorder_class(library)()
+        model = library.Sequential([library.Input((3,)), library.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        with contextlib.redirect_stdout(io.StringIO()):
+            model.fit(np.ones((4, 3)), np.ones((4, 1)), callbacks=[recorder])
+            model.predict(np.ones((4, 3)), callbacks=[recorder], verbose=2)
+        seen[library] = [e for e in recorder.events if e[0] == "set_params"]
+    assert seen[kerlite] == seen[keras]
+    assert seen[kerlite][0] == ("set_params", {"verbose": "auto", "epochs": 1, "steps": 1})
 
 
 def test_begin_hooks_get_a_dict_and_validation_fires_test_hooks():

@@ -26,8 +26,9 @@ class CallbackList(Callback):
             # In a notebook, a compact progress widget; in a terminal, the text bar.
             from kerlite.widgets.notebook_progress import choose_progress_callback
 
+            verbose = params.get("verbose", 1)
             progbar = choose_progress_callback(self.callbacks, ProgbarLogger,
-                                               params.get("verbose", 1))
+                                               1 if verbose == "auto" else verbose)
             if progbar is not None:
                 self.callbacks.append(progbar)
         if add_history:

@@ -79,10 +79,9 @@ class Loops:
             self._check_class_weight(class_weight, y)
         data = EpochIterator(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
                              class_weight)
-        verbose = _verbosity(verbose)
         if not isinstance(callbacks, CallbackList):
             callbacks = CallbackList(callbacks, add_history=True,
-                                     add_progbar=verbose != 0, model=self,
+                                     add_progbar=_verbosity(verbose) != 0, model=self,
                                      verbose=verbose, epochs=epochs,
                                      steps=data.num_batches)
         batch_logs_wanted = _listens(callbacks, "on_train_batch_end", "on_batch_end")
@@ -142,10 +141,10 @@ class Loops:
             raise ValueError(f"Arguments not recognized: {kwargs}")
         y = self._targets(x, y)
         data = EpochIterator(x, y, sample_weight, batch_size, steps)
-        verbose = _verbosity(verbose)
         if not isinstance(callbacks, CallbackList):
-            callbacks = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
-                                     verbose=verbose, epochs=1, steps=data.num_batches)
+            callbacks = CallbackList(callbacks, add_progbar=_verbosity(verbose) != 0,
+                                     model=self, verbose=verbose, epochs=1,
+                                     steps=data.num_batches)
         batch_logs_wanted = _listens(callbacks, "on_test_batch_end")
         self._cache_loss_sources()
         self.stop_evaluating = False
@@ -166,10 +165,10 @@ class Loops:
         """The model's outputs for every sample, as NumPy array(s) (a list for several
         outputs), computed batch by batch with ``training=False``."""
         data = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps)
-        verbose = _verbosity(verbose)
         if not isinstance(callbacks, CallbackList):
-            callbacks = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
-                                     verbose=verbose, epochs=1, steps=data.num_batches)
+            callbacks = CallbackList(callbacks, add_progbar=_verbosity(verbose) != 0,
+                                     model=self, verbose=verbose, epochs=1,
+                                     steps=data.num_batches)
         self.stop_predicting = False
         callbacks.on_predict_begin()
         pieces = []
