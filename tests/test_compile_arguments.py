@@ -257,3 +257,24 @@ def test_valid_class_weight_keys_of_numpy_integer_type_work():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.fit(X, LABELS, class_weight={np.int64(0): 1.0, np.int64(2): 2.0}, verbose=0)
+
+
+def test_keras_2_generator_methods_take_the_seeds_positional_arguments():
+    """fit_generator(generator, steps_per_epoch, epochs, verbose, callbacks,
+    validation_data, validation_steps, class_weight, max_queue_size, workers,
+    use_multiprocessing, shuffle, initial_epoch), as the seed documents it."""
+
+    def batches():
+        while True:
+            yield X[:4], LABELS[:4]
+
+    model = single_output(kerlite)
+    with pytest.warns(DeprecationWarning, match="PyDataset"):
+        history = model.fit_generator(batches(), 3, 2, 0, None, (X, LABELS), None, None,
+                                      10, 1, False, True, 0)
+    assert history.epoch == [0, 1] and history.params["steps"] == 3
+    assert "val_loss" in history.history
+    with pytest.warns(DeprecationWarning):
+        assert model.predict_generator(batches(), 2, 10, 1, False, 0).shape == (8, 3)
+    with pytest.warns(DeprecationWarning):
+        assert model.evaluate_generator(batches(), 2, 10, 1, False, 0) > 0

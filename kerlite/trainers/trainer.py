@@ -293,23 +293,42 @@ class Trainer(Loops):
         values = [logs[name] for name in self.metrics_names]
         return values[0] if len(values) == 1 else values
 
-    def fit_generator(self, generator, *args, **kwargs):
+    # Keras 2's generator methods, with Keras 2's positional order (the seeds use it).
+    # max_queue_size / workers / use_multiprocessing now belong to keras.utils.PyDataset.
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
         """Keras 2's ``fit_generator``: use ``fit(generator, ...)`` instead."""
         warnings.warn("`Model.fit_generator` is deprecated; use `Model.fit`, which "
-                      "accepts generators.", DeprecationWarning, stacklevel=2)
-        return self.fit(generator, *args, **kwargs)
+                      "accepts generators. " + _WORKERS_MOVED, DeprecationWarning,
+                      stacklevel=2)
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks,
+                        validation_data=validation_data, validation_steps=validation_steps,
+                        class_weight=class_weight, shuffle=shuffle,
+                        initial_epoch=initial_epoch)
 
-    def evaluate_generator(self, generator, *args, **kwargs):
+    def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0):
         """Keras 2's ``evaluate_generator``: use ``evaluate(generator, ...)`` instead."""
         warnings.warn("`Model.evaluate_generator` is deprecated; use `Model.evaluate`, "
-                      "which accepts generators.", DeprecationWarning, stacklevel=2)
-        return self.evaluate(generator, *args, **kwargs)
+                      "which accepts generators. " + _WORKERS_MOVED, DeprecationWarning,
+                      stacklevel=2)
+        return self.evaluate(generator, steps=steps, verbose=verbose)
 
-    def predict_generator(self, generator, *args, **kwargs):
+    def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0):
         """Keras 2's ``predict_generator``: use ``predict(generator, ...)`` instead."""
         warnings.warn("`Model.predict_generator` is deprecated; use `Model.predict`, "
-                      "which accepts generators.", DeprecationWarning, stacklevel=2)
-        return self.predict(generator, *args, **kwargs)
+                      "which accepts generators. " + _WORKERS_MOVED, DeprecationWarning,
+                      stacklevel=2)
+        return self.predict(generator, steps=steps, verbose=verbose)
+
+
+_WORKERS_MOVED = ("`max_queue_size`, `workers` and `use_multiprocessing` are arguments "
+                  "of keras.utils.PyDataset in Keras 3.")
 
 
 def _input_tensor(value):
