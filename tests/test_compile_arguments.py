@@ -278,3 +278,26 @@ def test_keras_2_generator_methods_take_the_seeds_positional_arguments():
         assert model.predict_generator(batches(), 2, 10, 1, False, 0).shape == (8, 3)
     with pytest.warns(DeprecationWarning):
         assert model.evaluate_generator(batches(), 2, 10, 1, False, 0) > 0
+
+
+@pytest.mark.parity
+def test_every_metric_and_loss_name_keras_accepts_resolves_in_kerlite():
+    """compile() now resolves names up front, so a name Keras knows must be known here."""
+    keras = import_keras()
+    from keras.src.losses import ALL_OBJECTS_DICT as keras_losses
+    from keras.src.metrics import ALL_OBJECTS_DICT as keras_metrics
+
+    def accepted(get, name):
+        try:
+            get(name)
+        except (ValueError, TypeError):
+            return False
+        return True
+
+    abstract_or_absent = {"Metric", "metric", "Loss", "loss", "CTC", "ctc"}
+    for library_get, names in ((kerlite.metrics.get, keras_metrics),
+                               (kerlite.losses.get, keras_losses)):
+        keras_get = keras.metrics.get if names is keras_metrics else keras.losses.get
+        missing = [name for name in names if name not in abstract_or_absent
+                   and accepted(keras_get, name) and not accepted(library_get, name)]
+        assert missing == []

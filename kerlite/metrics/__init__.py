@@ -82,7 +82,13 @@ ALL_OBJECTS.update(mse=mean_squared_error, MSE=mean_squared_error,
                    msle=mean_squared_logarithmic_error,
                    MSLE=mean_squared_logarithmic_error, auc=AUC, AUC=AUC,
                    precision=Precision, recall=Recall,
-                   rmse=RootMeanSquaredError, RMSE=RootMeanSquaredError)
+                   rmse=RootMeanSquaredError, RMSE=RootMeanSquaredError,
+                   bce=BinaryCrossentropy, BCE=BinaryCrossentropy)
+# As in Keras, every class is also found by its snake_case name ("cosine_similarity",
+# "true_positives", "root_mean_squared_error"); a function of that name wins.
+for _cls in _CLASSES:
+    ALL_OBJECTS.setdefault(to_snake_case(_cls.__name__), _cls)
+del _cls
 
 
 def get_accuracy(y_true_shape, y_pred_shape, name="accuracy"):
