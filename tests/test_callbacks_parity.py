@@ -77,6 +77,23 @@ def run(keras, scenario):
     elif scenario == "validation_freq_list":
         model.fit(x, y, batch_size=6, epochs=3, validation_data=(x, y),
                   validation_freq=[1, 3], **common)
+    elif scenario == "stop_training":
+        class StopAtSecondBatch(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                self.model.stop_training = batch == 1
+
+        model.fit(x, y, batch_size=3, epochs=3, validation_data=(x, y),
+                  callbacks=[StopAtSecondBatch(), recorder], verbose=0)
+    elif scenario == "two_outputs":
+        inputs = keras.Input((3,))
+        first = keras.layers.Dense(1, activation="sigmoid", name="first")(inputs)
+        second = keras.layers.Dense(2, name="second")(inputs)
+        model = keras.Model(inputs, [first, second])
+        model.compile("sgd", ["binary_crossentropy", "mse"],
+                      metrics=[["accuracy"], ["mae"]])
+        model.fit(x, [y, np.hstack([y, y])], batch_size=6, epochs=1,
+                  validation_split=0.5, **common)
+        model.predict(x, batch_size=6, **common)
     elif scenario == "evaluate":
         model.evaluate(x, y, batch_size=5, **common)
     elif scenario == "predict":
@@ -85,7 +102,7 @@ def run(keras, scenario):
 
 
 SCENARIOS = ["validation_data", "validation_split", "steps_per_epoch",
-             "validation_freq_list", "evaluate", "predict"]
+             "validation_freq_list", "stop_training", "two_outputs", "evaluate", "predict"]
 
 
 @pytest.mark.parity
