@@ -47,7 +47,8 @@ class Recorder(callbacks.Callback):
 
 
 for _hook in HOOKS:
-    setattr(Recorder, _hook, lambda self, *args, _name=_hook: self.calls.append(_name))
+    setattr(Recorder, _hook,
+            lambda self, *args, _name=_hook, **kwargs: self.calls.append(_name))
 
 
 def test_hooks_are_called_in_keras_order():
@@ -57,7 +58,11 @@ def test_hooks_are_called_in_keras_order():
               callbacks=[recorder])
     assert recorder.calls == [
         "on_train_begin", "on_epoch_begin", "on_train_batch_begin", "on_train_batch_end",
-        "on_train_batch_begin", "on_train_batch_end", "on_epoch_end", "on_train_end"]
+        "on_train_batch_begin", "on_train_batch_end",
+        # the validation pass, on the fit's own callbacks (as in Keras)
+        "on_test_begin", "on_test_batch_begin", "on_test_batch_end",
+        "on_test_batch_begin", "on_test_batch_end", "on_test_end",
+        "on_epoch_end", "on_train_end"]
     recorder.calls.clear()
     model.predict(X, batch_size=64, verbose=0, callbacks=[recorder])
     assert recorder.calls == ["on_predict_begin", "on_predict_batch_begin",

@@ -1,8 +1,10 @@
 """Callback: hooks that ``fit``, ``evaluate`` and ``predict`` call as they run.
 
 Subclass it and override any ``on_*`` method. ``self.model`` is the model being trained
-and ``self.params`` holds ``{"verbose", "epochs", "steps"}``. ``logs`` is a dict of
-Python floats (``{"loss": 0.31, "accuracy": 0.9, "val_loss": ...}``).
+and ``self.params`` holds ``{"verbose", "epochs", "steps"}``. ``logs`` is always a dict,
+as in Keras: empty for the ``*_begin`` hooks, Python floats for the others
+(``{"loss": 0.31, "accuracy": 0.9, "val_loss": ...}``), ``{"outputs": ...}`` after a
+predict batch. During ``fit`` the validation pass calls the ``on_test_*`` hooks too.
 """
 
 

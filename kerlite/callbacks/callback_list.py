@@ -26,8 +26,9 @@ class CallbackList(Callback):
             # In a notebook, a compact progress widget; in a terminal, the text bar.
             from kerlite.widgets.notebook_progress import choose_progress_callback
 
+            verbose = params.get("verbose", 1)
             progbar = choose_progress_callback(self.callbacks, ProgbarLogger,
-                                               params.get("verbose", 1))
+                                               1 if verbose == "auto" else verbose)
             if progbar is not None:
                 self.callbacks.append(progbar)
         if add_history:
@@ -51,48 +52,74 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             callback.set_params(params)
 
+    # Keras's calling convention, which user callbacks may depend on: ``logs`` is always
+    # a dict (``{}`` where there is nothing to report), passed by keyword to the batch
+    # hooks and by position to the others; every callback of one hook call sees the
+    # same dict, a fresh copy of the trainer's (so a callback may add entries to it).
+
     def _call(self, hook, *args):
         for callback in self.callbacks:
             getattr(callback, hook)(*args)
 
+    def _call_batch(self, hook, batch, logs):
+        for callback in self.callbacks:
+            getattr(callback, hook)(batch, logs=logs)
+
     def on_epoch_begin(self, epoch, logs=None):
-        self._call("on_epoch_begin", epoch, logs)
+        self._call("on_epoch_begin", epoch, plain_logs(logs))
 
     def on_epoch_end(self, epoch, logs=None):
-        self._call("on_epoch_end", epoch, logs)
+        self._call("on_epoch_end", epoch, plain_logs(logs))
+
+    def on_batch_begin(self, batch, logs=None):
+        self._call_batch("on_batch_begin", batch, plain_logs(logs))
+
+    def on_batch_end(self, batch, logs=None):
+        self._call_batch("on_batch_end", batch, plain_logs(logs))
 
     def on_train_batch_begin(self, batch, logs=None):
-        self._call("on_train_batch_begin", batch, logs)
+        self._call_batch("on_train_batch_begin", batch, plain_logs(logs))
 
     def on_train_batch_end(self, batch, logs=None):
-        self._call("on_train_batch_end", batch, logs)
+        self._call_batch("on_train_batch_end", batch, plain_logs(logs))
 
     def on_test_batch_begin(self, batch, logs=None):
-        self._call("on_test_batch_begin", batch, logs)
+        self._call_batch("on_test_batch_begin", batch, plain_logs(logs))
 
     def on_test_batch_end(self, batch, logs=None):
-        self._call("on_test_batch_end", batch, logs)
+        self._call_batch("on_test_batch_end", batch, plain_logs(logs))
 
     def on_predict_batch_begin(self, batch, logs=None):
-        self._call("on_predict_batch_begin", batch, logs)
+        self._call_batch("on_predict_batch_begin", batch, plain_logs(logs))
 
     def on_predict_batch_end(self, batch, logs=None):
-        self._call("on_predict_batch_end", batch, logs)
+        self._call_batch("on_predict_batch_end", batch, plain_logs(logs))
 
     def on_train_begin(self, logs=None):
-        self._call("on_train_begin", logs)
+        self._call("on_train_begin", plain_logs(logs))
 
     def on_train_end(self, logs=None):
-        self._call("on_train_end", logs)
+        self._call("on_train_end", plain_logs(logs))
 
     def on_test_begin(self, logs=None):
-        self._call("on_test_begin", logs)
+        self._call("on_test_begin", plain_logs(logs))
 
     def on_test_end(self, logs=None):
-        self._call("on_test_end", logs)
+        self._call("on_test_end", plain_logs(logs))
 
     def on_predict_begin(self, logs=None):
-        self._call("on_predict_begin", logs)
+        self._call("on_predict_begin", plain_logs(logs))
 
     def on_predict_end(self, logs=None):
-        self._call("on_predict_end", logs)
+        self._call("on_predict_end", plain_logs(logs))
+
+
+def plain_logs(logs):
+    """A new dict of ``logs`` with its keys sorted and one-number values as Python
+    floats (as Keras does); other values (``"outputs"`` arrays) are kept as they are."""
+    plain = {}
+    for key, value in sorted((logs or {}).items()):
+        if getattr(value, "size", None) == 1 and getattr(value, "ndim", 1) == 0:
+            value = float(value)
+        plain[key] = value
+    return plain

@@ -18,10 +18,12 @@ class ProgbarLogger(Callback):
         self.epochs = 1
         self.target = None
         self.progbar = None
+        self._called_in_fit = False
 
     def set_params(self, params):
         super().set_params(params)
-        self.verbose = params.get("verbose", 1)
+        verbose = params.get("verbose", 1)
+        self.verbose = 1 if verbose == "auto" else verbose
         self.epochs = params.get("epochs", 1)
         self.target = params.get("steps")
 
@@ -39,16 +41,22 @@ class ProgbarLogger(Callback):
     def on_epoch_end(self, epoch, logs=None):
         self._finish(logs)
 
+    def on_train_begin(self, logs=None):
+        self._called_in_fit = True  # then the validation passes are silent
+
+    def on_train_end(self, logs=None):
+        self._called_in_fit = False
+
     def on_test_begin(self, logs=None):
-        if self.model is not None and not getattr(self.model, "_in_fit", False):
+        if not self._called_in_fit:
             self._start(self.params.get("steps") if self.params else None)
 
     def on_test_batch_end(self, batch, logs=None):
-        if not getattr(self.model, "_in_fit", False):
+        if not self._called_in_fit:
             self._update(batch + 1, logs)
 
     def on_test_end(self, logs=None):
-        if not getattr(self.model, "_in_fit", False):
+        if not self._called_in_fit:
             self._finish(logs)
 
     def on_predict_begin(self, logs=None):

@@ -4,6 +4,8 @@
 returns an instance of the class, as in Keras.
 """
 
+import difflib
+
 from kerlite.losses.circle import Circle, circle
 from kerlite.losses.focal import (BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
                                   binary_focal_crossentropy, categorical_focal_crossentropy)
@@ -87,7 +89,11 @@ def get(identifier):
         return obj()
     if callable(obj):
         return obj
+    close = difflib.get_close_matches(identifier, list(ALL_OBJECTS), n=3) if isinstance(
+        identifier, str) else []
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
     raise ValueError(
-        f"Could not interpret loss identifier: {identifier!r}. Use a name such as "
-        "'mse', 'binary_crossentropy', 'sparse_categorical_crossentropy', a "
+        f"Could not interpret loss identifier: {identifier!r}.{hint} A loss is a name "
+        "from keras.losses (such as 'mse', 'mae', 'binary_crossentropy', "
+        "'categorical_crossentropy', 'sparse_categorical_crossentropy', 'huber'), a "
         "keras.losses.Loss instance, or a function (y_true, y_pred) -> loss.")

@@ -5,10 +5,16 @@ the target and the prediction, averaged (or summed) over the last axis. Given th
 function and its derivative with respect to ``y_pred``, this op computes the
 per-sample values and the backward rule ``g[..., None] * f'(y_true, y_pred) / n``, so
 each loss is a few lines of plain array maths.
+
+Targets and predictions may broadcast, as in Keras: ``y_true`` of shape (8, 10) with
+``y_pred`` of shape (8, 1) averages over the 10 target columns, and the gradient that
+reaches ``y_pred`` is summed back to its shape (8, 1).
 """
 
+from kerlite import backend
 from kerlite.autodiff.tensor import record
 from kerlite.losses.loss import as_float_tensor, match_ranks, true_values
+from kerlite.ops._helpers import unbroadcast
 
 
 def elementwise_loss(y_true, y_pred, value, derivative, reduce="mean", axis=-1):
@@ -24,13 +30,16 @@ def elementwise_loss(y_true, y_pred, value, derivative, reduce="mean", axis=-1):
     original_shape = p.shape
     if p.ndim == 0:
         p, t = p.reshape(1), t.reshape(1)
-    values = value(t, p)
-    count = p.dtype.type(1.0 if reduce == "sum" else 1.0 / p.shape[axis])
+    values = value(t, p)  # the broadcast shape of t and p
+    count = p.dtype.type(1.0 if reduce == "sum" else 1.0 / values.shape[axis])
     out = values.sum(axis=axis) * count
 
     def backward(g):
-        g = g.reshape(g.shape[:axis % p.ndim] + (1,) + g.shape[axis % p.ndim:])
+        position = axis % values.ndim
+        g = g.reshape(g.shape[:position] + (1,) + g.shape[position:])
         grad = derivative(t, p) * (g * count)
-        return (grad.reshape(original_shape),)
+        if grad.shape != values.shape:  # a derivative that does not depend on t
+            grad = backend.get_array_module(grad).broadcast_to(grad, values.shape)
+        return (unbroadcast(grad, p.shape).reshape(original_shape),)
 
     return record(out.astype(p.dtype, copy=False), (y_pred,), backward)

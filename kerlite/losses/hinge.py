@@ -8,6 +8,7 @@ from kerlite import backend
 from kerlite.autodiff.tensor import record
 from kerlite.losses.elementwise_loss import elementwise_loss
 from kerlite.losses.loss import LossFunctionWrapper, as_float_tensor, true_values
+from kerlite.ops._helpers import unbroadcast
 
 
 def _xp(array):
@@ -50,7 +51,7 @@ def categorical_hinge(y_true, y_pred):
         best = wrong == wrong.max(axis=-1, keepdims=True)
         best = best / best.sum(axis=-1, keepdims=True)  # ties share the gradient
         active = xp.expand_dims((out > 0) * g, -1)
-        return (((1 - t) * best - t) * active,)
+        return (unbroadcast(((1 - t) * best - t) * active, p.shape),)
 
     return record(out, (y_pred,), backward)
 

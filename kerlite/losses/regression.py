@@ -10,6 +10,7 @@ from kerlite import backend
 from kerlite.autodiff.tensor import record
 from kerlite.losses.elementwise_loss import elementwise_loss
 from kerlite.losses.loss import LossFunctionWrapper, as_float_tensor, match_ranks, true_values
+from kerlite.ops._helpers import unbroadcast
 
 
 def _xp(array):
@@ -90,7 +91,11 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
     def backward(g):
         g = xp.expand_dims(g, axis)
-        return (-(t_unit - cosine * p_unit) / p_norm * g,)
+        # Targets broadcast against predictions (y_true (8, 10), y_pred (8, 1)) add up
+        # their directions on y_pred's shape.
+        shape = xp.broadcast_shapes(t.shape, p.shape)
+        t_sum = unbroadcast(xp.broadcast_to(t_unit, shape), p.shape)
+        return (-(t_sum - cosine * p_unit) / p_norm * g,)
 
     return record(-xp.squeeze(cosine, axis=axis), (y_pred,), backward)
 

@@ -5,6 +5,8 @@ correlation and mean metrics.
 ``compile`` does that with ``get_accuracy(y_true, y_pred)`` once it sees the data.
 """
 
+import difflib
+
 from kerlite.metrics.accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy,
                                               SparseCategoricalAccuracy,
                                               SparseTopKCategoricalAccuracy,
@@ -80,7 +82,13 @@ ALL_OBJECTS.update(mse=mean_squared_error, MSE=mean_squared_error,
                    msle=mean_squared_logarithmic_error,
                    MSLE=mean_squared_logarithmic_error, auc=AUC, AUC=AUC,
                    precision=Precision, recall=Recall,
-                   rmse=RootMeanSquaredError, RMSE=RootMeanSquaredError)
+                   rmse=RootMeanSquaredError, RMSE=RootMeanSquaredError,
+                   bce=BinaryCrossentropy, BCE=BinaryCrossentropy)
+# As in Keras, every class is also found by its snake_case name ("cosine_similarity",
+# "true_positives", "root_mean_squared_error"); a function of that name wins.
+for _cls in _CLASSES:
+    ALL_OBJECTS.setdefault(to_snake_case(_cls.__name__), _cls)
+del _cls
 
 
 def get_accuracy(y_true_shape, y_pred_shape, name="accuracy"):
@@ -118,7 +126,11 @@ def get(identifier):
         return obj()
     if callable(obj):
         return obj
+    close = difflib.get_close_matches(identifier, list(ALL_OBJECTS) + ["accuracy", "acc"],
+                                      n=3) if isinstance(identifier, str) else []
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
     raise ValueError(
-        f"Could not interpret metric identifier: {identifier!r}. Use a name such as "
-        "'accuracy', 'mae', 'mse', 'auc', a keras.metrics.Metric instance, or a "
-        "function (y_true, y_pred) -> values.")
+        f"Could not interpret metric identifier: {identifier!r}.{hint} A metric is a "
+        "name from keras.metrics (such as 'accuracy', 'mae', 'mse', 'auc', 'precision', "
+        "'recall'), a keras.metrics.Metric instance, or a function (y_true, y_pred) -> "
+        "values.")

@@ -40,6 +40,41 @@ def per_output(argument, output_names, what):
     return list(argument)
 
 
+def _leaves(argument):
+    """The identifiers inside a (possibly nested) list/dict argument of compile()."""
+    if isinstance(argument, dict):
+        return [leaf for value in argument.values() for leaf in _leaves(value)]
+    if isinstance(argument, (list, tuple)):
+        return [leaf for item in argument for leaf in _leaves(item)]
+    return [] if argument is None else [argument]
+
+
+def check_compile_arguments(loss, loss_weights, metrics, weighted_metrics, output_names):
+    """Resolve every identifier given to compile() now, so that a typo fails in
+    ``compile`` (a ValueError naming it) and not after ``fit`` has changed the weights.
+
+    ``output_names`` is None when the outputs are not known yet (a subclassed model
+    before its first call): then only the identifiers are checked, not their layout.
+    """
+    for identifier in _leaves(loss):
+        if not (isinstance(identifier, str) and identifier.lower() in ("crossentropy",
+                                                                        "ce")):
+            losses_module.get(identifier)
+    for argument in (metrics, weighted_metrics):
+        for identifier in _leaves(argument):
+            if not (isinstance(identifier, str) and identifier.lower() in ("accuracy",
+                                                                            "acc")):
+                metrics_module.get(identifier)
+    for weight in _leaves(loss_weights):
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) and not (
+                hasattr(weight, "dtype") and getattr(weight, "size", 0) == 1):
+            raise ValueError(f"Each of `loss_weights` must be a number. Received: "
+                             f"loss_weights={loss_weights!r}")
+    if output_names is not None:
+        CompileLoss(loss, loss_weights, output_names)
+        CompileMetrics(metrics, weighted_metrics, output_names)
+
+
 def _resolve_loss(identifier, y_true, y_pred):
     if isinstance(identifier, str) and identifier.lower() in ("crossentropy", "ce"):
         binary = y_pred.shape[-1:] == (1,)
@@ -118,6 +153,12 @@ class CompileMetrics:
     """The compiled metrics (unweighted) and weighted metrics, per output."""
 
     def __init__(self, metrics, weighted_metrics, output_names):
+        if weighted_metrics is not None and not isinstance(weighted_metrics,
+                                                           (list, tuple, dict)):
+            raise ValueError(
+                "Expected `weighted_metrics` argument to be a list, tuple, or dict. "
+                f"Received instead: weighted_metrics={weighted_metrics!r} of type "
+                f"{type(weighted_metrics).__name__}")
         self.output_names = list(output_names)
         self._requested = per_output(metrics, self.output_names, "metrics")
         self._requested_weighted = per_output(weighted_metrics, self.output_names,
@@ -138,10 +179,25 @@ class CompileMetrics:
                     metric = _make_metric(identifier, y_true[index], y_pred[index],
                                           self.output_names[index], several)
                     self.metrics.append((index, metric, weighted))
-        names = [m.name for _, m, w in self.metrics if not w]
-        for _, metric, weighted in self.metrics:
-            if weighted and metric.name in names:
-                metric.name = "weighted_" + metric.name
+        self._name_like_keras(several)
+
+    def _name_like_keras(self, several):
+        """Log names as Keras gives them: ``<output>_<metric>`` with several outputs; a
+        repeated name gets ``_1``, ``_2``...; a weighted metric whose name is taken by an
+        unweighted one becomes ``[<output>_]weighted_<metric>``."""
+        taken = {}
+        for index, metric, weighted in self.metrics:
+            prefix = f"{self.output_names[index]}_" if several else ""
+            base = metric.name[len(prefix):] if several else metric.name
+            name = metric.name
+            if name in taken and weighted:
+                name = f"{prefix}weighted_{base}"
+            if name in taken:
+                taken[name] += 1
+                name = f"{name}_{taken[name] - 1}"
+            else:
+                taken[name] = 1
+            metric.name = name
 
     def update_state(self, y_true, y_pred, sample_weight):
         if self.metrics is None:

@@ -13,11 +13,9 @@ Three kinds of input, one interface (``num_batches`` and ``batches()``, which yi
 import math
 import random
 import types
-import warnings
 
 import numpy
 
-from kerlite import config
 from kerlite.trainers.structure import flatten, map_structure
 from kerlite.utils.py_dataset import PyDataset
 
@@ -58,11 +56,50 @@ def class_weight_to_sample_weight(y, class_weight):
     return lookup(labels).astype("float32") if labels.size else labels.astype("float32")
 
 
+def check_class_weight(class_weight, y=None, class_count=None):
+    """Refuse a ``class_weight`` that cannot do what its author meant: keys that are not
+    class indices (integers from 0), or classes that the targets cannot contain.
+
+    ``class_count`` is how many classes the model's output can predict (None if
+    unknown); one-hot targets ``y`` tell it too. Keras silently ignores such keys.
+    """
+    if not isinstance(class_weight, dict):
+        raise ValueError("`class_weight` must be a dict mapping class indices to weights, "
+                         "e.g. {0: 1.0, 1: 5.0}. Received: "
+                         f"class_weight={class_weight!r} of type {type(class_weight).__name__}")
+    for key, weight in class_weight.items():
+        integral = isinstance(key, (int, numpy.integer)) and not isinstance(key, bool) or (
+            isinstance(key, (float, numpy.floating)) and float(key).is_integer())
+        if not integral or key < 0:
+            raise ValueError(
+                f"`class_weight` has the key {key!r}, which is not a class index: the keys "
+                "must be integers 0, 1, 2... (the class numbers of the targets). "
+                f"Received: class_weight={class_weight!r}")
+        try:
+            float(weight)
+        except (TypeError, ValueError):
+            raise ValueError(f"`class_weight` maps class {key} to {weight!r}, which is not "
+                             "a number.") from None
+    targets = flatten(y) if y is not None else []
+    if len(targets) == 1 and getattr(targets[0], "ndim", 0) > 1 and (
+            targets[0].shape[-1] > 1):
+        class_count = targets[0].shape[-1]  # one-hot targets: one column per class
+    if class_count is None:
+        return
+    impossible = sorted(int(key) for key in class_weight if int(key) >= class_count)
+    if impossible:
+        raise ValueError(
+            f"`class_weight` names the class(es) {impossible}, but the targets can only "
+            f"contain the classes 0 to {class_count - 1} (the model's output predicts "
+            f"{class_count} classes). Received: class_weight={class_weight!r}. Remove "
+            "those keys, or check that the class numbers start at 0.")
+
+
 class ArrayDataAdapter:
     """Batches sliced from in-memory arrays."""
 
-    def __init__(self, x, y=None, sample_weight=None, batch_size=32, steps=None,
-                 shuffle=False, class_weight=None):
+    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
+                 class_weight=None):
         self.x, self.y = map_structure(_to_array, x), map_structure(_to_array, y)
         self.sample_weight = map_structure(_to_array, sample_weight)
         lengths = {len(a) for a in flatten((self.x, self.y, self.sample_weight))
@@ -85,14 +122,14 @@ class ArrayDataAdapter:
             self.sample_weight = class_weight_to_sample_weight(targets[0], class_weight)
         self.batch_size = batch_size or 32
         self.shuffle = shuffle
-        full = math.ceil(self.num_samples / self.batch_size)
-        self.num_batches = min(full, steps) if steps else full
+        self.num_batches = math.ceil(self.num_samples / self.batch_size)
 
     def batches(self):
+        """One pass over the data, in batches (shuffled anew for each pass)."""
         order = None
         if self.shuffle and self.shuffle != "batch":
             order = numpy.random.permutation(self.num_samples)
-        starts = list(range(0, self.num_samples, self.batch_size))[: self.num_batches]
+        starts = list(range(0, self.num_samples, self.batch_size))
         if self.shuffle == "batch":
             random.shuffle(starts)
         for start in starts:
@@ -121,17 +158,18 @@ def _rows(array, part):
 class PyDatasetAdapter:
     """Batches read by index from a ``PyDataset``."""
 
-    def __init__(self, dataset, steps=None, shuffle=False, class_weight=None):
+    def __init__(self, dataset, shuffle=False, class_weight=None):
         self.dataset = dataset
         self.shuffle = shuffle
         self.class_weight = class_weight
-        self.num_batches = min(len(dataset), steps) if steps else len(dataset)
+        self.num_batches = len(dataset)
 
     def batches(self):
+        """One pass over the dataset (in a new random order for each pass if shuffled)."""
         indices = list(range(len(self.dataset)))
         if self.shuffle:
             random.shuffle(indices)
-        for index in indices[: self.num_batches]:
+        for index in indices:
             yield _with_class_weight(unpack(self.dataset[index]), self.class_weight)
 
     def on_epoch_end(self):
@@ -140,6 +178,8 @@ class PyDatasetAdapter:
 
 class GeneratorDataAdapter:
     """Batches pulled from a generator; it is not restarted between epochs."""
+
+    counts_its_own_steps = True  # ``batches()`` stops after ``steps`` batches itself
 
     def __init__(self, generator, steps=None, class_weight=None):
         self.iterator = iter(generator)
@@ -170,21 +210,18 @@ def _with_class_weight(batch, class_weight):
 
 def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None,
                      shuffle=False, class_weight=None):
-    """The adapter for this kind of input (see the module docstring)."""
-    cap = config.max_steps_per_epoch()
-    if cap and (not steps or cap < steps):  # keras.config.set_max_steps_per_epoch
-        warnings.warn(f"Limiting steps_per_epoch to {cap}")
-        steps = cap
+    """The adapter for this kind of input (see the module docstring). ``steps`` is used
+    by generators only: for the others ``EpochIterator`` decides where an epoch ends."""
     if isinstance(x, PyDataset) or _looks_like_sequence(x):
         _no_separate_targets(x, y, sample_weight, batch_size, "a PyDataset")
-        return PyDatasetAdapter(x, steps, shuffle, class_weight)
+        return PyDatasetAdapter(x, shuffle, class_weight)
     if isinstance(x, types.GeneratorType) or (hasattr(x, "__next__") and hasattr(
             x, "__iter__")):
         _no_separate_targets(x, y, sample_weight, batch_size, "a generator")
         return GeneratorDataAdapter(x, steps, class_weight)
     if x is None:
         raise ValueError("Expected input data `x`; received x=None.")
-    return ArrayDataAdapter(x, y, sample_weight, batch_size, steps, shuffle, class_weight)
+    return ArrayDataAdapter(x, y, sample_weight, batch_size, shuffle, class_weight)
 
 
 def _looks_like_sequence(x):

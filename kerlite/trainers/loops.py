@@ -13,7 +13,8 @@ import numpy
 from kerlite import backend, config, host_allocator
 from kerlite.callbacks.callback import Callback
 from kerlite.callbacks.callback_list import CallbackList
-from kerlite.trainers.data_adapter import get_data_adapter, split_validation, unpack
+from kerlite.trainers.data_adapter import split_validation, unpack
+from kerlite.trainers.epoch_iterator import EpochIterator
 
 
 def _listens(callbacks, *hooks):
@@ -43,7 +44,15 @@ def _with_blas_policy(loop):
 
 
 class Loops:
-    """fit / evaluate / predict, mixed into ``Trainer``."""
+    """fit / evaluate / predict, mixed into ``Trainer``.
+
+    The callbacks see what Keras 3 shows them, in Keras's order (see ``CallbackList``
+    for how ``logs`` is passed): ``on_train_begin``; per epoch ``on_epoch_begin``, per
+    batch ``on_train_batch_begin``/``_end`` (the running loss and metrics), then the
+    validation pass on the same callbacks (``on_test_begin``, ``on_test_batch_*``,
+    ``on_test_end``) and ``on_epoch_end`` with the ``val_*`` entries added; finally
+    ``on_train_end`` with the last epoch's logs, when training ended without an error.
+    """
 
     @_with_blas_policy
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto",
@@ -54,9 +63,11 @@ class Loops:
 
         ``validation_split`` holds out the last fraction of the arrays (before
         shuffling); ``validation_data`` is ``(x_val, y_val[, sample_weight])``, a
-        generator or a PyDataset, evaluated every ``validation_freq`` epochs.
+        generator or a PyDataset, evaluated every ``validation_freq`` epochs (or at
+        the epochs, counted from 1, of a list).
         """
         self._ensure_compiled()
+        y = self._targets(x, y)
         cap = config.max_epochs()
         if cap and cap < epochs:  # keras.config.set_max_epochs, for quick debugging runs
             warnings.warn(f"Limiting epochs to {cap}")
@@ -64,12 +75,15 @@ class Loops:
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = split_validation(
                 x, y, sample_weight, validation_split)
-        data = get_data_adapter(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
-                                class_weight)
-        verbose = _verbosity(verbose)
-        callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
-                                 model=self, verbose=verbose, epochs=epochs,
-                                 steps=data.num_batches)
+        if class_weight is not None:
+            self._check_class_weight(class_weight, y)
+        data = EpochIterator(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
+                             class_weight)
+        if not isinstance(callbacks, CallbackList):
+            callbacks = CallbackList(callbacks, add_history=True,
+                                     add_progbar=_verbosity(verbose) != 0, model=self,
+                                     verbose=verbose, epochs=epochs,
+                                     steps=data.num_batches)
         batch_logs_wanted = _listens(callbacks, "on_train_batch_end", "on_batch_end")
         batch_begin_wanted = _listens(callbacks, "on_train_batch_begin", "on_batch_begin")
         # A subclassed model creates its weights in its first call: then the variables
@@ -78,11 +92,11 @@ class Loops:
         self._cache_loss_sources()
         self.stop_training = False
         callbacks.on_train_begin()
-        logs = {}
+        training_logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
-            for step, (batch_x, batch_y, batch_weight) in enumerate(data.batches()):
+            for step, (batch_x, batch_y, batch_weight) in data.epoch():
                 if batch_begin_wanted:
                     callbacks.on_train_batch_begin(step)
                 variables = self._train_batch(batch_x, batch_y, batch_weight, variables)
@@ -90,31 +104,30 @@ class Loops:
                     callbacks.on_train_batch_end(step, self._logs())
                 if self.stop_training:
                     break
-            logs = self._logs()
-            if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                logs.update(self._validate(validation_data, validation_batch_size or
-                                           batch_size, validation_steps))
-            callbacks.on_epoch_end(epoch, logs)
-            if hasattr(data, "on_epoch_end"):
-                data.on_epoch_end()
+            epoch_logs = self._logs()
+            if validation_data is not None and _should_validate(epoch, validation_freq):
+                epoch_logs.update(self._validate(validation_data, validation_batch_size or
+                                                 batch_size, validation_steps, callbacks))
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if hasattr(data.adapter, "on_epoch_end"):
+                data.adapter.on_epoch_end()
             if self.stop_training:
                 break
-        callbacks.on_train_end(logs)
+        callbacks.on_train_end(training_logs)
         self.history = callbacks.history
         return callbacks.history
 
-    def _validate(self, validation_data, batch_size, steps):
+    def _validate(self, validation_data, batch_size, steps, callbacks):
+        """The validation pass: ``evaluate`` on the fit's own callbacks (which then see
+        ``on_test_*``; the progress bar stays quiet), as ``val_``-prefixed logs."""
         if isinstance(validation_data, (tuple, list)):
             val_x, val_y, val_weight = unpack(tuple(validation_data))
         else:
             val_x, val_y, val_weight = validation_data, None, None
-        self._in_fit = True
-        try:
-            results = self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0,
-                                    sample_weight=val_weight, steps=steps,
-                                    return_dict=True)
-        finally:
-            self._in_fit = False
+        results = self.evaluate(val_x, val_y, batch_size=batch_size,
+                                sample_weight=val_weight, steps=steps,
+                                callbacks=callbacks, return_dict=True)
         return {"val_" + name: value for name, value in results.items()}
 
     @_with_blas_policy
@@ -124,40 +137,61 @@ class Loops:
         """Loss and metrics over the data: a float, a list in ``metrics_names`` order,
         or a dict with ``return_dict=True``."""
         self._ensure_compiled()
-        data = get_data_adapter(x, y, sample_weight, batch_size, steps)
-        verbose = _verbosity(verbose)
-        callbacks = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
-                                 verbose=verbose, epochs=1, steps=data.num_batches)
+        if kwargs:
+            raise ValueError(f"Arguments not recognized: {kwargs}")
+        y = self._targets(x, y)
+        data = EpochIterator(x, y, sample_weight, batch_size, steps)
+        if not isinstance(callbacks, CallbackList):
+            callbacks = CallbackList(callbacks, add_progbar=_verbosity(verbose) != 0,
+                                     model=self, verbose=verbose, epochs=1,
+                                     steps=data.num_batches)
         batch_logs_wanted = _listens(callbacks, "on_test_batch_end")
         self._cache_loss_sources()
-        self.reset_metrics()
+        self.stop_evaluating = False
         callbacks.on_test_begin()
-        for step, (batch_x, batch_y, batch_weight) in enumerate(data.batches()):
+        self.reset_metrics()
+        for step, (batch_x, batch_y, batch_weight) in data.epoch():
             callbacks.on_test_batch_begin(step)
             self._test_batch(batch_x, batch_y, batch_weight)
             if batch_logs_wanted:
                 callbacks.on_test_batch_end(step, self._logs())
-        logs = self._logs()
-        callbacks.on_test_end(logs)
+            if self.stop_evaluating:
+                break
+        callbacks.on_test_end(self._logs())
         return self._results(return_dict)
 
     @_with_blas_policy
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for every sample, as NumPy array(s) (a list for several
         outputs), computed batch by batch with ``training=False``."""
-        data = get_data_adapter(x, batch_size=batch_size, steps=steps)
-        verbose = _verbosity(verbose)
-        callbacks = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
-                                 verbose=verbose, epochs=1, steps=data.num_batches)
+        data = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps)
+        if not isinstance(callbacks, CallbackList):
+            callbacks = CallbackList(callbacks, add_progbar=_verbosity(verbose) != 0,
+                                     model=self, verbose=verbose, epochs=1,
+                                     steps=data.num_batches)
+        self.stop_predicting = False
         callbacks.on_predict_begin()
         pieces = []
-        for step, (batch_x, _, _) in enumerate(data.batches()):
+        for step, (batch_x, _, _) in data.epoch():
             callbacks.on_predict_batch_begin(step)
             outputs = self._predict_batch(batch_x)
             pieces.append(outputs)
             callbacks.on_predict_batch_end(step, {"outputs": outputs})
+            if self.stop_predicting:
+                break
         callbacks.on_predict_end()
         return _concatenate(pieces)
+
+
+def _should_validate(epoch, validation_freq):
+    """Keras's rule: every ``validation_freq`` epochs, or at the listed epochs (from 1)."""
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    if isinstance(validation_freq, (list, tuple)):
+        return epoch + 1 in validation_freq
+    raise ValueError("validation_freq must be an int or a list of epoch numbers. "
+                     f"Received: validation_freq={validation_freq!r} of type "
+                     f"{type(validation_freq).__name__}")
 
 
 def _concatenate(pieces):

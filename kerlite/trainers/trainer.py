@@ -11,7 +11,9 @@ from kerlite import backend, optimizers
 from kerlite.autodiff.gradients import backpropagate
 from kerlite.autodiff.tensor import Tensor, _Recording
 from kerlite.metrics.reduction_metrics import Mean
-from kerlite.trainers.compile_utils import CompileLoss, CompileMetrics
+from kerlite.trainers.compile_utils import (CompileLoss, CompileMetrics,
+                                            check_compile_arguments)
+from kerlite.trainers.data_adapter import check_class_weight, class_weight_to_sample_weight
 from kerlite.trainers.loops import Loops
 from kerlite.trainers.structure import map_structure
 
@@ -31,17 +33,29 @@ class Trainer(Loops):
     # --- compile ---------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
-                jit_compile="auto", auto_scale_loss=True):
+                jit_compile="auto", auto_scale_loss=True, **legacy_arguments):
         """Choose the optimizer, the loss(es) and the metrics to train with.
 
-        ``loss``, ``loss_weights`` and ``metrics`` may be one value, a list (one per
-        output) or a dict keyed by output name. ``run_eagerly``, ``jit_compile`` and
-        ``steps_per_execution`` are accepted for compatibility (kerlite always runs
-        eagerly, one step at a time).
+        ``loss``, ``loss_weights``, ``metrics`` and ``weighted_metrics`` may be one
+        value, a list (one per output) or a dict keyed by output name. Metrics in
+        ``weighted_metrics`` are weighted by ``sample_weight`` / ``class_weight``; a
+        name that ``metrics`` already uses is logged as ``weighted_<name>``.
+        ``run_eagerly``, ``jit_compile`` and ``steps_per_execution`` are accepted for
+        compatibility (kerlite always runs eagerly, one step at a time).
+
+        Every identifier is resolved here, before anything changes: a typo raises a
+        ValueError now rather than after ``fit`` has run a step. Keras 2's
+        ``sample_weight_mode`` and ``target_tensors`` are accepted with a
+        DeprecationWarning (see ``_legacy_compile_arguments``).
         """
-        self.optimizer = optimizers.get(optimizer)
+        target_tensors = _legacy_compile_arguments(legacy_arguments)
+        resolved_optimizer = optimizers.get(optimizer)
+        check_compile_arguments(loss, loss_weights, metrics, weighted_metrics,
+                                self._known_output_names())
+        self.optimizer = resolved_optimizer
         self.loss = loss
         self._compile_arguments = (loss, loss_weights, metrics, weighted_metrics)
+        self._target_tensors = target_tensors
         self._compile_loss = None
         self._compile_metrics = None
         self._loss_tracker = Mean(name="loss")
@@ -50,6 +64,43 @@ class Trainer(Loops):
         self.jit_compile = jit_compile
         self.compiled = True
         self.stop_training = False
+
+    def _known_output_names(self):
+        """The output names, or None while the model cannot tell (not built yet)."""
+        try:
+            outputs = self.outputs
+        except (AttributeError, ValueError):
+            return None
+        if not isinstance(outputs, (list, tuple)) or not outputs:
+            return None
+        return self._output_names(len(outputs))
+
+    def _targets(self, x, y):
+        """``y``, or the Keras 2 ``target_tensors`` given to compile() when arrays ``x``
+        come without ``y``."""
+        legacy = self.__dict__.get("_target_tensors")
+        if y is None and legacy is not None and (
+                hasattr(x, "shape") or isinstance(x, (list, tuple, dict))):
+            return legacy
+        return y
+
+    def _check_class_weight(self, class_weight, y=None):
+        """Refuse, before any training, a ``class_weight`` that names classes the
+        targets cannot contain (Keras would silently ignore them)."""
+        check_class_weight(class_weight, y, self._class_count())
+
+    def _class_count(self):
+        """How many classes the (single) output can predict, or None if unknown."""
+        try:
+            outputs = self.outputs
+        except (AttributeError, ValueError):
+            return None
+        if not isinstance(outputs, (list, tuple)) or len(outputs) != 1:
+            return None
+        units = outputs[0].shape[-1] if outputs[0].shape else None
+        if not isinstance(units, int):
+            return None
+        return max(units, 2)  # one unit: a binary (sigmoid) output, classes 0 and 1
 
     def _ensure_compiled(self):
         if not self.compiled:
@@ -208,11 +259,15 @@ class Trainer(Loops):
                        return_dict=False):
         """One update on one batch; returns the loss (and metrics) of that batch."""
         self._ensure_compiled()
-        self.reset_metrics()
+        y = self._targets(x, y)
         if class_weight is not None:
-            from kerlite.trainers.data_adapter import class_weight_to_sample_weight
-
+            if sample_weight is not None:
+                raise ValueError(
+                    "Arguments `sample_weight` and `class_weight` cannot be specified "
+                    "at the same time. Fold the class weights into the sample weights.")
+            self._check_class_weight(class_weight, y)
             sample_weight = class_weight_to_sample_weight(y, class_weight)
+        self.reset_metrics()
         self._cache_loss_sources()
         self._train_batch(x, y, sample_weight,
                           self.trainable_weights if self.built and self.weights else None)
@@ -221,6 +276,7 @@ class Trainer(Loops):
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss and metrics of one batch, without updating the weights."""
         self._ensure_compiled()
+        y = self._targets(x, y)
         self.reset_metrics()
         self._cache_loss_sources()
         self._test_batch(x, y, sample_weight)
@@ -237,23 +293,42 @@ class Trainer(Loops):
         values = [logs[name] for name in self.metrics_names]
         return values[0] if len(values) == 1 else values
 
-    def fit_generator(self, generator, *args, **kwargs):
+    # Keras 2's generator methods, with Keras 2's positional order (the seeds use it).
+    # max_queue_size / workers / use_multiprocessing now belong to keras.utils.PyDataset.
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
         """Keras 2's ``fit_generator``: use ``fit(generator, ...)`` instead."""
         warnings.warn("`Model.fit_generator` is deprecated; use `Model.fit`, which "
-                      "accepts generators.", DeprecationWarning, stacklevel=2)
-        return self.fit(generator, *args, **kwargs)
+                      "accepts generators. " + _WORKERS_MOVED, DeprecationWarning,
+                      stacklevel=2)
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks,
+                        validation_data=validation_data, validation_steps=validation_steps,
+                        class_weight=class_weight, shuffle=shuffle,
+                        initial_epoch=initial_epoch)
 
-    def evaluate_generator(self, generator, *args, **kwargs):
+    def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0):
         """Keras 2's ``evaluate_generator``: use ``evaluate(generator, ...)`` instead."""
         warnings.warn("`Model.evaluate_generator` is deprecated; use `Model.evaluate`, "
-                      "which accepts generators.", DeprecationWarning, stacklevel=2)
-        return self.evaluate(generator, *args, **kwargs)
+                      "which accepts generators. " + _WORKERS_MOVED, DeprecationWarning,
+                      stacklevel=2)
+        return self.evaluate(generator, steps=steps, verbose=verbose)
 
-    def predict_generator(self, generator, *args, **kwargs):
+    def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0):
         """Keras 2's ``predict_generator``: use ``predict(generator, ...)`` instead."""
         warnings.warn("`Model.predict_generator` is deprecated; use `Model.predict`, "
-                      "which accepts generators.", DeprecationWarning, stacklevel=2)
-        return self.predict(generator, *args, **kwargs)
+                      "which accepts generators. " + _WORKERS_MOVED, DeprecationWarning,
+                      stacklevel=2)
+        return self.predict(generator, steps=steps, verbose=verbose)
+
+
+_WORKERS_MOVED = ("`max_queue_size`, `workers` and `use_multiprocessing` are arguments "
+                  "of keras.utils.PyDataset in Keras 3.")
 
 
 def _input_tensor(value):
@@ -275,3 +350,27 @@ def _batch_size(inputs):
 def _python_value(result):
     data = result.data if isinstance(result, Tensor) else result
     return float(data) if getattr(data, "size", 1) == 1 else data.tolist()
+
+
+def _legacy_compile_arguments(arguments):
+    """Keras 2's ``sample_weight_mode`` and ``target_tensors``: accepted with a
+    DeprecationWarning naming what replaces them; returns the target tensors (or None).
+    """
+    unknown = sorted(set(arguments) - {"sample_weight_mode", "target_tensors"})
+    if unknown:
+        raise TypeError(f"compile() got an unexpected keyword argument {unknown[0]!r}")
+    if "sample_weight_mode" in arguments:
+        warnings.warn(
+            "compile(sample_weight_mode=...) is a Keras 2 argument that Keras 3 dropped: "
+            "it is not needed any more. Pass `sample_weight` to fit() with the shape you "
+            "need: (samples,) for one weight per sample, or (samples, timesteps) for one "
+            "weight per time step (what sample_weight_mode='temporal' was for).",
+            DeprecationWarning, stacklevel=3)
+    target_tensors = arguments.get("target_tensors")
+    if "target_tensors" in arguments:
+        warnings.warn(
+            "compile(target_tensors=...) is a Keras 2 argument that Keras 3 dropped: "
+            "pass the targets to fit() as `y` instead (fit(x, y)). kerlite uses the "
+            "given target_tensors as `y` when fit/evaluate/train_on_batch get no `y`.",
+            DeprecationWarning, stacklevel=3)
+    return target_tensors
