@@ -53,13 +53,15 @@ def op_name(backward):
     """The op that recorded a backward rule, read from the rule's qualified name.
 
     Ops define their rule inside themselves, so ``add.<locals>.backward`` -> ``"add"``,
-    ``relu.<locals>.<lambda>`` -> ``"relu"``; a module-level ``_softmax_backward`` ->
-    ``"softmax"``.
+    ``relu.<locals>.<lambda>`` -> ``"relu"``, ``rfft.<locals>.backward.<locals>.rule``
+    -> ``"rfft"``; a module-level ``_softmax_backward`` -> ``"softmax"``.
     """
     function = getattr(backward, "func", backward)  # functools.partial
     qualname = getattr(function, "__qualname__", None) or type(function).__name__
-    outer = qualname.split(".<locals>.")[0].rsplit(".", 1)[-1]
-    name = outer.strip("_")
+    scopes = [part.rsplit(".", 1)[-1] for part in qualname.split(".<locals>.")]
+    # the innermost enclosing function that is not itself a backward-rule factory
+    enclosing = [s for s in scopes[:-1] if "backward" not in s] or scopes[-1:]
+    name = enclosing[-1].strip("_")
     for suffix in ("_backward", "_grad", "_vjp"):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
