@@ -141,7 +141,7 @@ def tape_svg(items, arrows, gradient_state, newest=None):
     """``(svg_text, drawn_by_graphviz)``: Graphviz when ``dot`` exists, else built-in."""
     svg = dot_to_svg(tape_dot(items, arrows, gradient_state, newest))
     if svg is not None:
-        return svg, True
+        return svg.strip(), True
     boxes = []
     for item in items:
         if isinstance(item, Folded):
