@@ -51,17 +51,16 @@ class BackwardStepper:
             return f"0/{total}: press “step backward” to start at {self.graph.target.label}"
         node = self.revealed()[-1]
         grad = "none (constant)" if node.grad is None else array_text(node.grad)
-        target = self.graph.target.label
+        derivative = derivative_text(self.graph.target.label, node.label)
         if node is self.graph.target:
-            return f"{shown}/{total}: d{target}/d{target} = {grad} (the start)"
+            return f"{shown}/{total}: {derivative} = {grad} (the start)"
         users = [other.label for other in self.graph.nodes if node.index in other.parents]
-        return (f"{shown}/{total}: d{target}/d{node.label} = {grad}, from "
-                f"{', '.join(users)} (chain rule)")
+        return f"{shown}/{total}: {derivative} = {grad}, chain rule through {', '.join(users)}"
 
     def _draw(self):
         self.step_button.disabled = self.graph.gradients_shown >= len(self.graph.nodes)
-        self.status.value = html.escape(self.status_text())
         self.picture.value = self.graph._repr_html_()
+        self.status.value = html.escape(self.status_text())  # last: says the step is drawn
 
     def _repr_mimebundle_(self, **kwargs):
         # the live widget for a kernel; the static picture for GitHub/nbviewer
@@ -71,3 +70,10 @@ class BackwardStepper:
                                f"</div>{self.graph._repr_html_()}")
         bundle["text/plain"] = f"BackwardStepper: {self.status_text()}"
         return bundle
+
+
+def derivative_text(of, by):
+    """``dy/da`` for one-letter names, ``d(loss)/d(dense/kernel)`` otherwise."""
+    if len(of) == 1 and len(by) == 1:
+        return f"d{of}/d{by}"
+    return f"d({of})/d({by})"
