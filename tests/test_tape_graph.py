@@ -10,7 +10,7 @@ import pytest
 import kerlite as keras
 from kerlite.widgets import TapeGraph
 from kerlite.widgets import model_graph as model_graph_module
-from kerlite.widgets.tape_graph_draw import Folded, array_text, fold
+from kerlite.widgets.tape_graph_draw import Folded, array_lines, array_text, fold
 from kerlite.widgets.tape_record import op_name
 
 MODULE_LEVEL_RULE = lambda g: g  # noqa: E731
@@ -123,6 +123,7 @@ def test_array_summaries():
     assert array_text(np.float32(2.0)) == "2"
     assert array_text(np.array([1.0, -0.5])) == "[1, -0.5]"
     assert array_text(np.arange(6.0)) == "mean 2.5, min 0, max 5"
+    assert array_lines(np.arange(6.0)) == ["mean 2.5", "min 0, max 5"]
 
 
 def test_long_chain_folds_its_middle():

@@ -27,17 +27,22 @@ def number_text(x):
     return f"{float(x):.4g}"
 
 
-def array_text(array):
-    """A scalar as a number, a small array in full, a larger one as mean/min/max."""
+def array_lines(array):
+    """A scalar as a number, a small array in full, a larger one as mean, then min/max."""
     array = np.asarray(array)
     if array.size == 1:
-        return number_text(array.reshape(()))
+        return [number_text(array.reshape(()))]
     if array.dtype.kind not in "biuf":
-        return f"{array.dtype} array"
+        return [f"{array.dtype} array"]
     if array.size <= SMALL_ARRAY:
-        return "[" + ", ".join(number_text(v) for v in array.ravel()) + "]"
-    return (f"mean {number_text(array.mean())}, min {number_text(array.min())}, "
-            f"max {number_text(array.max())}")
+        return ["[" + ", ".join(number_text(v) for v in array.ravel()) + "]"]
+    return [f"mean {number_text(array.mean())}",
+            f"min {number_text(array.min())}, max {number_text(array.max())}"]
+
+
+def array_text(array):
+    """``array_lines`` on one line (for text views)."""
+    return ", ".join(array_lines(array))
 
 
 def shape_text(shape):
@@ -53,12 +58,18 @@ def title_text(node):
 
 def node_lines(node, gradient_state):
     """The box's lines. ``gradient_state``: None (forward view), "shown" or "pending"."""
-    lines = [title_text(node), shape_text(node.shape), "value " + array_text(node.value)]
+    lines = [title_text(node), shape_text(node.shape)] + labelled("value", node.value)
     if gradient_state == "pending":
         lines.append("grad ?")
     elif gradient_state == "shown":
-        lines.append("no gradient" if node.grad is None else "grad " + array_text(node.grad))
+        lines += ["no gradient"] if node.grad is None else labelled("grad", node.grad)
     return lines
+
+
+def labelled(name, array):
+    """``["value 2"]``, or ``["value mean 0.5", "min 0, max 1"]`` for a larger array."""
+    first, *rest = array_lines(array)
+    return [f"{name} {first}"] + rest
 
 
 @dataclass
@@ -105,12 +116,13 @@ def item_key(item):
 
 
 def _dot_table(lines, fill, grad_fill=None, dashed=False, pen=1):
-    rows = []
+    rows, in_grad = [], False
     for i, line in enumerate(lines):
         text = html.escape(line)
         if i == 0:
             text = f"<b>{text}</b>"
-        cell_fill = f' bgcolor="{grad_fill}"' if grad_fill and line.startswith("grad ") else ""
+        in_grad = in_grad or line.startswith("grad ")  # the grad lines come last
+        cell_fill = f' bgcolor="{grad_fill}"' if grad_fill and in_grad else ""
         rows.append(f"<tr><td{cell_fill}>{text}</td></tr>")
     style = "dashed" if dashed else "rounded"
     return (f'<<table border="{pen}" cellborder="0" cellspacing="0" cellpadding="2" '
