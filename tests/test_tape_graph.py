@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import kerlite as keras
+from kerlite.ops import square as ops_square
 from kerlite.widgets import TapeGraph
 from kerlite.widgets import model_graph as model_graph_module
 from kerlite.widgets.tape_graph_draw import Folded, array_lines, array_text, fold
@@ -173,6 +174,13 @@ def test_fallback_drawing_when_dot_is_missing(monkeypatch):
     assert "grad -3" in svg_text(svg) and "<title>multiply</title>" in svg
     page = graph._repr_html_()
     assert "Simple layout" in page and "apt-get install graphviz" in page
+    x = keras.Variable(1.0, name="x")
+    with keras.GradientTape():
+        h = x
+        for _ in range(10):
+            h = ops_square(h)
+    folded_svg, _ = TapeGraph(h, max_nodes=5).svg()
+    assert folded_svg.count('<g class="node">') == 5 and "… 7 ops" in folded_svg
 
 
 def test_graphviz_drawing_has_every_value():
