@@ -5,6 +5,7 @@
 - ``model_html(model)``: the summary table and graph a cell ending in ``model`` shows.
 - ``GraphView(model)``: the graph, with a layer selector showing weights and config.
 - ``Inspector(model, x)``: activations of each layer, gradient norm of each layer.
+- ``TapeGraph(y)``: what a GradientTape recorded, each value with its gradient.
 
 Importing this package is light: matplotlib, ipywidgets, IPython, tqdm and Graphviz
 are imported only when a view needs them, and a missing one is named with the
@@ -18,6 +19,7 @@ from kerlite.widgets.live_curves import LiveCurves
 from kerlite.widgets.model_html import model_html
 from kerlite.widgets.notebook_progress import NotebookProgress, choose_progress_callback
 from kerlite.widgets.optional import in_notebook
+from kerlite.widgets.tape_graph import TapeGraph
 
 __all__ = ["CurveLog", "GraphView", "Inspector", "LiveCurves", "NotebookProgress",
-           "Throttle", "choose_progress_callback", "in_notebook", "model_html"]
+           "TapeGraph", "Throttle", "choose_progress_callback", "in_notebook", "model_html"]
