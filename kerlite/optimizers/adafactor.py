@@ -60,11 +60,12 @@ class Adafactor(Optimizer):
                 r = self._make_variable(0, variable.name, dtype="int32")
                 c = self._make_variable(0, variable.name, dtype="int32")
             else:
-                r = self._make_variable(xp.zeros(shape[:-1], dtype), variable.name)
+                r = self._make_variable(xp.zeros(shape[:-1], dtype), variable.name,
+                                        dtype=str(dtype))
                 c = self._make_variable(xp.zeros(shape[:-2] + shape[-1:], dtype),
-                                        variable.name)
+                                        variable.name, dtype=str(dtype))
             velocity = self._make_variable(xp.zeros(shape, dtype),
-                                           f"{variable.name}_velocity")
+                                           f"{variable.name}_velocity", dtype=str(dtype))
             self._variables.extend((r, c, velocity))
             self._slots[id(variable)] = (r, c, velocity)
         self.built = True

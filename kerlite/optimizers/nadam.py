@@ -26,7 +26,8 @@ class Nadam(Optimizer):
 
     def build(self, variables):
         super().build(variables)
-        self._u_product = self._make_variable(1.0, "u_product")
+        dtype = str(variables[0].data.dtype) if variables else None  # as Keras
+        self._u_product = self._make_variable(1.0, "u_product", dtype=dtype)
         self._variables.append(self._u_product)
 
     def _update_all(self, grads, variables, learning_rate):

@@ -119,11 +119,13 @@ class Optimizer:
         return float(self._learning_rate(int(self._iterations.data)))
 
     def add_variable_from_reference(self, reference_variable, name, initial_value=0.0):
-        """A zero (or ``initial_value``) slot shaped like ``reference_variable``."""
+        """A zero (or ``initial_value``) slot shaped like ``reference_variable``, of its
+        dtype (a float64 weight keeps float64 state, as in Keras)."""
         xp = backend.get_array_module(reference_variable.data)
-        data = xp.full(reference_variable.data.shape, initial_value,
-                       dtype=reference_variable.data.dtype)
-        slot = self._make_variable(data, f"{reference_variable.name}_{name}")
+        dtype = reference_variable.data.dtype
+        data = xp.full(reference_variable.data.shape, initial_value, dtype=dtype)
+        slot = self._make_variable(data, f"{reference_variable.name}_{name}",
+                                   dtype=str(dtype))
         self._variables.append(slot)
         return slot
 
