@@ -25,6 +25,11 @@ from kerlite.utils.naming import to_snake_case, unique_name
 class Optimizer:
     """Base class of all optimizers (SGD, RMSprop, Adam, ...).
 
+    ``group_small_variables`` (default True) is the switch of the flat-buffer fast path
+    (``flat_group.py``): set it to False on an optimizer before its first step, or on
+    ``Optimizer`` for all of them, and every variable is updated on its own by the plain
+    ``update_step``. Both give the same numbers (tests/test_fast_paths_equal_plain.py).
+
     Args:
         learning_rate: a float or a ``LearningRateSchedule`` (or any callable of the step).
         weight_decay: if set, weights shrink by ``weight_decay * learning_rate`` each step.
@@ -34,6 +39,8 @@ class Optimizer:
         loss_scale_factor: gradients are divided by it before the update.
         name: the optimizer's name (prefix of its variables' paths).
     """
+
+    group_small_variables = True
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, use_ema=False, ema_momentum=0.99,
@@ -136,7 +143,7 @@ class Optimizer:
             self._slots[id(variable)] = tuple(
                 self.add_variable_from_reference(variable, slot_name, initial)
                 for slot_name, initial in self._slot_names())
-        if self._updates_elementwise():
+        if self.group_small_variables and self._updates_elementwise():
             self._groups, self._grouped = make_groups(variables, self._slots)
             for group in self._groups:
                 self._slots[id(group)] = group.slots
