@@ -538,3 +538,43 @@ def test_state_has_the_dtype_of_its_variable(cls):
     float_state = [v for v in optimizer.variables[2:] if v.data.dtype.kind == "f"]
     assert float_state and all(v.data.dtype == np.float64 for v in float_state)
     assert small.data.dtype == large.data.dtype == np.float64
+
+
+# --- the references themselves, checked against Keras 3 -------------------------------------
+def keras_run(keras, cls_name, arguments, weights, grads_per_step):
+    """The same steps with real Keras 3 (float32, JAX on CPU)."""
+    variables = [keras.Variable(np.array(w, dtype="float32"), name=f"w{i}")
+                 for i, w in enumerate(weights)]
+    optimizer = getattr(keras.optimizers, cls_name)(**arguments)
+    history = []
+    for grads in grads_per_step:
+        optimizer.apply([np.asarray(g, dtype="float32") for g in grads], variables)
+        history.append([np.array(v.numpy()) for v in variables])
+    return history
+
+
+KERAS_CASES = [(case, {}) for case in CASES] + [
+    (case, {"weight_decay": 0.1, "global_clipnorm": 1.0, "loss_scale_factor": 8.0}
+     if i % 2 else {"weight_decay": 0.05, "clipnorm": 1.5})
+    for i, case in enumerate(OPTION_CASES)]
+
+
+@pytest.mark.parity
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("case, options", KERAS_CASES,
+                         ids=[case[0] + ("+" + "+".join(o) if o else "")
+                              for case, o in KERAS_CASES])
+def test_reference_formula_matches_keras(case, options):
+    """The NumPy references above are Keras 3's rules (so kerlite matching them is
+    kerlite matching Keras); float32 in Keras, hence the looser tolerance."""
+    from tests._keras_reference import import_keras
+
+    keras = import_keras()
+    _, cls, arguments, ref_cls = case
+    arguments = dict(arguments, **options)
+    weights, grads = make_problem(0, [(), (3,), (4, 5), (2, 3, 4)])
+    base = {k: v for k, v in arguments.items() if k in BASE_OPTIONS}
+    own = {k: v for k, v in arguments.items() if k not in BASE_OPTIONS}
+    reference = reference_run(ref_cls(**own), weights, grads, **base)
+    theirs = keras_run(keras, cls.__name__, arguments, weights, grads)
+    assert_same_history(theirs, reference, rtol=2e-4, atol=2e-5)
