@@ -11,7 +11,11 @@ version a reader would write:
   log-sum-exp minus the picked logit (or ``-log p[label]``) written with ops;
 - Conv layers run conv + bias (+ relu) as one op; plain: ``relu(conv(x, W) + b)``;
 - LSTM, GRU and SimpleRNN run the whole sequence as one op (``run_sequence``); plain: the
-  RNN's loop calling the cell once per step, written with ops.
+  RNN's loop calling the cell once per step, written with ops;
+- Batch/Layer/GroupNormalization share one op (``standardize``); plain: mean, variance,
+  ``(x - mean) / sqrt(var + eps) * gamma + beta`` with ops;
+- the elementwise losses (MSE, MAE, Huber, ...) are one op each (``elementwise_loss``);
+  plain: their formula written with ops.
 """
 
 import numpy as np
@@ -403,3 +407,78 @@ def test_fused_recurrent_op_equals_cell_loop(make, masked, go_backwards):
     names = ["inputs"] + [w.name for w in layer.trainable_weights]
     for name, a, b in zip(names, fast_grads, plain_grads):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+# --- normalization: one op == mean, variance, scale and shift with ops ----------------------
+@pytest.mark.parametrize("axes, param_shape", [((0,), (1, 4)), ((1,), (3, 1)),
+                                               ((0, 1), (1, 4)), ((1, 2), (1, 1, 5))],
+                         ids=["batch_norm", "layer_norm_rows", "all_axes", "group_like"])
+@pytest.mark.parametrize("affine", [True, False])
+def test_standardize_equals_plain(axes, param_shape, affine):
+    from kerlite.layers.normalization.standardize import standardize
+
+    rng = np.random.default_rng(10)
+    shape = (3, 4) if len(param_shape) == 2 else (2, 3, 5)
+    x = rng.normal(size=shape).astype("float32") * 3 + 1
+    gamma = rng.normal(size=param_shape).astype("float32")
+    beta = rng.normal(size=param_shape).astype("float32")
+    epsilon = 1e-3
+
+    def fast(x, g, b):
+        return standardize(x, axes, epsilon, g if affine else None, b if affine else None)[0]
+
+    def plain(x, g, b):
+        mean = ops.mean(x, axis=axes, keepdims=True)
+        variance = ops.mean(ops.square(x - mean), axis=axes, keepdims=True)
+        out = (x - mean) / ops.sqrt(variance + epsilon)
+        return out * g + b if affine else out
+
+    fast_out, fast_grads = value_and_grads(fast, x, gamma, beta)
+    plain_out, plain_grads = value_and_grads(plain, x, gamma, beta)
+    np.testing.assert_allclose(fast_out, plain_out, rtol=1e-5, atol=1e-5)
+    names = ("x", "gamma", "beta") if affine else ("x",)
+    for name, a, b in zip(names, fast_grads, plain_grads):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+# --- elementwise losses: one op == the formula with ops --------------------------------------
+EPS = 1e-7
+PLAIN_LOSSES = {
+    "mean_squared_error": lambda t, p: ops.mean(ops.square(t - p), axis=-1),
+    "mean_absolute_error": lambda t, p: ops.mean(ops.abs(t - p), axis=-1),
+    "mean_absolute_percentage_error": lambda t, p: 100 * ops.mean(
+        ops.abs(t - p) / ops.maximum(ops.abs(t), EPS), axis=-1),
+    "mean_squared_logarithmic_error": lambda t, p: ops.mean(ops.square(
+        ops.log1p(ops.maximum(p, EPS)) - ops.log1p(ops.maximum(t, EPS))), axis=-1),
+    "huber": lambda t, p: ops.mean(ops.where(
+        ops.abs(p - t) <= 1.0, 0.5 * ops.square(p - t), ops.abs(p - t) - 0.5), axis=-1),
+    "log_cosh": lambda t, p: ops.mean(ops.log(ops.cosh(p - t)), axis=-1),
+    "hinge": lambda t, p: ops.mean(ops.maximum(1 - (2 * t - 1) * p, 0), axis=-1),
+    "squared_hinge": lambda t, p: ops.mean(
+        ops.square(ops.maximum(1 - (2 * t - 1) * p, 0)), axis=-1),
+    "kl_divergence": lambda t, p: ops.sum(
+        ops.clip(t, EPS, 1) * ops.log(ops.clip(t, EPS, 1) / ops.clip(p, EPS, 1)), axis=-1),
+    "poisson": lambda t, p: ops.mean(p - t * ops.log(p + EPS), axis=-1),
+}
+BINARY_TARGETS = {"hinge", "squared_hinge"}
+PROBABILITIES = {"kl_divergence", "poisson", "mean_squared_logarithmic_error"}
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_LOSSES))
+def test_elementwise_loss_equals_plain(name):
+    rng = np.random.default_rng(11)
+    shape = (4, 6)
+    if name in BINARY_TARGETS:
+        y_true = rng.integers(0, 2, size=shape).astype("float32")
+    elif name in PROBABILITIES:
+        y_true = rng.uniform(0.05, 1, size=shape).astype("float32")
+    else:
+        y_true = rng.normal(size=shape).astype("float32")
+    y_pred = (rng.uniform(0.05, 0.95, size=shape) if name in PROBABILITIES
+              else rng.normal(size=shape) * 2).astype("float32")
+    fast_loss = getattr(keras.losses, name)
+    fast_out, (fast_grad,) = value_and_grads(lambda p: fast_loss(y_true, p), y_pred)
+    plain_out, (plain_grad,) = value_and_grads(
+        lambda p: PLAIN_LOSSES[name](y_true, p), y_pred)
+    np.testing.assert_allclose(fast_out, plain_out, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(fast_grad, plain_grad, rtol=1e-4, atol=1e-6)
