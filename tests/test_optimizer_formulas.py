@@ -578,3 +578,23 @@ def test_reference_formula_matches_keras(case, options):
     reference = reference_run(ref_cls(**own), weights, grads, **base)
     theirs = keras_run(keras, cls.__name__, arguments, weights, grads)
     assert_same_history(theirs, reference, rtol=2e-4, atol=2e-5)
+
+
+def test_weight_decay_exclusion_names_are_regular_expressions():
+    """As Keras, ``var_names`` are searched as regular expressions in each name, and a
+    new call replaces the previous choice."""
+    names = ("kernel", "bias", "embeddings")
+    weights, grads = make_problem(6, [(3,), (3,), (3,)], steps=2)
+    variables = [Variable(np.array(w), dtype="float64", name=n)
+                 for w, n in zip(weights, names)]
+    optimizer = optimizers.SGD(learning_rate=0.1, weight_decay=0.5)
+    optimizer.exclude_from_weight_decay(var_list=[variables[0]])
+    optimizer.exclude_from_weight_decay(var_names=["^b", "dings$"])  # replaces var_list
+    for step_grads in grads:
+        optimizer.apply(step_grads, variables)
+    for index, decayed in enumerate((True, False, False)):
+        want = reference_run(SGDRef(), weights[index:index + 1],
+                             [g[index:index + 1] for g in grads], 0.1,
+                             weight_decay=0.5 if decayed else None)
+        np.testing.assert_allclose(variables[index].data, want[-1][0], rtol=RTOL,
+                                   err_msg=names[index])

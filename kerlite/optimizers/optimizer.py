@@ -13,6 +13,7 @@ step and dominates the time of wide models.
 """
 
 import math
+import re
 import warnings
 
 from kerlite import backend
@@ -160,9 +161,11 @@ class Optimizer:
         return ()
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
-        """Skip weight decay for these variables, or those whose name contains a string."""
-        self._exclude_from_decay.update(id(v) for v in var_list or ())
-        self._exclude_names = tuple(var_names or ())
+        """Skip weight decay for these variables, and for those whose name matches one of
+        the regular expressions ``var_names`` (``re.search``, as Keras: ``["bias"]``
+        matches every name containing "bias"). Each call replaces the previous choice."""
+        self._exclude_from_decay = {id(v) for v in var_list or ()}
+        self._exclude_pattern = re.compile("|".join(var_names)) if var_names else None
 
     # --- a step ---------------------------------------------------------------------
     def apply_gradients(self, grads_and_vars):
@@ -230,10 +233,10 @@ class Optimizer:
             "learning_rate).")
 
     def _apply_weight_decay(self, variables, learning_rate):
-        names = getattr(self, "_exclude_names", ())
+        pattern = getattr(self, "_exclude_pattern", None)
         for variable in variables:
-            if id(variable) in self._exclude_from_decay or any(
-                    n in variable.name for n in names):
+            if id(variable) in self._exclude_from_decay or (
+                    pattern is not None and pattern.search(variable.name)):
                 continue
             data = variable.data
             data -= data * data.dtype.type(self.weight_decay * learning_rate)
