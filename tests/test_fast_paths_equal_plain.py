@@ -53,6 +53,8 @@ def all_optimizers():
         ("sgd_clip_decay", lambda: optimizers.SGD(0.1, momentum=0.9, weight_decay=0.01,
                                                   global_clipnorm=1.0)),
         ("adam_clipnorm", lambda: optimizers.Adam(0.01, clipnorm=0.5)),
+        ("nadam_ema_accumulate", lambda: optimizers.Nadam(
+            0.01, use_ema=True, ema_overwrite_frequency=2, gradient_accumulation_steps=2)),
     ]
 
 

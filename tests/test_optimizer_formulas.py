@@ -240,22 +240,40 @@ class AdafactorRef(Reference):
 # --- running both -----------------------------------------------------------------------
 def reference_run(ref, weights, grads_per_step, learning_rate, weight_decay=None,
                   clipnorm=None, clipvalue=None, global_clipnorm=None,
-                  loss_scale_factor=None):
+                  loss_scale_factor=None, use_ema=False, ema_momentum=0.99,
+                  ema_overwrite_frequency=None, gradient_accumulation_steps=None):
     """The steps of Keras's ``Optimizer.apply`` in NumPy: unscale the gradients, clip
     them, decay the weights, update. Returns the weights after every step.
 
     A constant learning rate is held in a float32 variable (as in Keras), so the rule
-    sees ``float32(0.1)``, not ``0.1``; a schedule's value is used as computed."""
+    sees ``float32(0.1)``, not ``0.1``; a schedule's value is used as computed.
+
+    ``gradient_accumulation_steps=n``: gradients are summed and, every n-th step, their
+    mean goes through the rest; the rule's t then counts updates (steps // n + 1), the
+    learning-rate schedule still counts steps. ``use_ema``: after each step
+    a = m a + (1 - m) w (m = 0 until the first update is done), and w = a when t is a
+    multiple of ``ema_overwrite_frequency``; the history then also holds the averages."""
     weights = [np.array(w, dtype=np.float64) for w in weights]
     states = [ref.slots(w) for w in weights]
+    sums = [np.zeros_like(w) for w in weights]
+    averages = [np.zeros_like(w) for w in weights]
     history = []
     for step, grads in enumerate(grads_per_step):
-        t = step + 1
+        t = step // (gradient_accumulation_steps or 1) + 1
         lr = (learning_rate(step) if callable(learning_rate)
               else float(np.float32(learning_rate)))
         grads = [np.array(g, dtype=np.float64) for g in grads]
         if loss_scale_factor is not None:
             grads = [g / loss_scale_factor for g in grads]
+        if gradient_accumulation_steps:
+            sums = [s + g for s, g in zip(sums, grads)]
+            if (step + 1) % gradient_accumulation_steps:
+                weights = _ema(weights, averages, use_ema, ema_momentum,
+                               ema_overwrite_frequency, t)
+                history.append([w.copy() for w in weights + averages * use_ema])
+                continue
+            grads = [s / gradient_accumulation_steps for s in sums]
+            sums = [np.zeros_like(w) for w in weights]
         if clipnorm:
             grads = [g * clipnorm / max(np.linalg.norm(g), clipnorm) for g in grads]
         elif global_clipnorm:
@@ -267,18 +285,33 @@ def reference_run(ref, weights, grads_per_step, learning_rate, weight_decay=None
             weights = [w - w * weight_decay * lr for w in weights]
         ref.begin_step(t)
         weights = [ref.update(w, g, s, lr, t) for w, g, s in zip(weights, grads, states)]
-        history.append([w.copy() for w in weights])
+        weights = _ema(weights, averages, use_ema, ema_momentum, ema_overwrite_frequency, t)
+        history.append([w.copy() for w in weights + averages * use_ema])
     return history
 
 
+def _ema(weights, averages, use_ema, momentum, overwrite_frequency, t):
+    """Update ``averages`` in place; returns the weights (replaced every n-th update)."""
+    if not use_ema:
+        return weights
+    m = momentum if t > 1 else 0.0
+    averages[:] = [m * a + (1 - m) * w for a, w in zip(averages, weights)]
+    if overwrite_frequency and t % overwrite_frequency == 0:
+        return [a.copy() for a in averages]
+    return weights
+
+
 def kerlite_run(optimizer, weights, grads_per_step, dtype="float64"):
+    """The weights after every step (and the moving averages, with ``use_ema``)."""
     variables = [Variable(np.array(w), dtype=dtype, name=f"w{i}")
                  for i, w in enumerate(weights)]
     history = []
     for grads in grads_per_step:
         optimizer.apply([np.asarray(g, dtype=dtype) for g in grads], variables)
-        history.append([np.array(v.data) for v in variables])
-    assert int(optimizer.iterations.data) == len(grads_per_step)
+        averages = [optimizer._averages[id(v)] for v in variables] if optimizer.use_ema \
+            else []
+        history.append([np.array(v.data) for v in variables + averages])
+    assert int(optimizer._iterations.data) == len(grads_per_step)  # every step counts
     return history
 
 
@@ -349,12 +382,13 @@ CASES = [
       "clip_threshold": 0.5}, AdafactorRef),
 ]
 BASE_OPTIONS = ("learning_rate", "weight_decay", "clipnorm", "clipvalue",
-                "global_clipnorm", "loss_scale_factor")
+                "global_clipnorm", "loss_scale_factor", "use_ema", "ema_momentum",
+                "ema_overwrite_frequency", "gradient_accumulation_steps")
 
 
 def run_case(cls, arguments, ref_cls, dtype="float64", seed=0, shapes=SHAPES,
-             learning_rate=None):
-    weights, grads = make_problem(seed, shapes)
+             learning_rate=None, steps=STEPS):
+    weights, grads = make_problem(seed, shapes, steps)
     base = {k: v for k, v in arguments.items() if k in BASE_OPTIONS}
     own = {k: v for k, v in arguments.items() if k not in BASE_OPTIONS}
     if learning_rate is not None:
@@ -405,6 +439,86 @@ def test_clipping_weight_decay_and_loss_scale(case, options):
     arguments = dict(arguments, **options)
     ours, reference = run_case(cls, arguments, ref_cls, shapes=[(), (3,), (4, 5), (6,)])
     assert_same_history(ours, reference)
+
+
+# --- moving averages (use_ema) and gradient accumulation ---------------------------------------
+AVERAGING_OPTIONS = [
+    {"use_ema": True},
+    {"use_ema": True, "ema_momentum": 0.5, "ema_overwrite_frequency": 2},
+    {"gradient_accumulation_steps": 2},
+    {"gradient_accumulation_steps": 3, "use_ema": True, "ema_momentum": 0.8,
+     "ema_overwrite_frequency": 3, "weight_decay": 0.1, "clipnorm": 1.0},
+]
+AVERAGING_CASES = [c for c in CASES if c[0] in (
+    "sgd_momentum", "adam", "adamw", "nadam", "adagrad", "ftrl", "lamb", "adafactor")]
+
+
+def _options_id(options):
+    return "+".join(f"{k}={v}" for k, v in options.items())
+
+
+@pytest.mark.parametrize("options", AVERAGING_OPTIONS, ids=_options_id)
+@pytest.mark.parametrize("case", AVERAGING_CASES, ids=[c[0] for c in AVERAGING_CASES])
+def test_moving_average_and_gradient_accumulation(case, options):
+    _, cls, arguments, ref_cls = case
+    ours, reference = run_case(cls, dict(arguments, **options), ref_cls,
+                               shapes=[(), (3,), (4, 5), (SMALL + 1,)], steps=6)
+    assert_same_history(ours, reference)
+
+
+def test_finalize_variable_values_sets_the_averages():
+    weights, grads = make_problem(7, [(3,), (2, 2)], steps=3)
+    variables = [Variable(np.array(w), dtype="float64") for w in weights]
+    optimizer = optimizers.Adam(0.1, use_ema=True, ema_momentum=0.9)
+    for step_grads in grads:
+        optimizer.apply(step_grads, variables)
+    averages = [np.array(optimizer._averages[id(v)].data) for v in variables]
+    assert not np.allclose(variables[0].data, averages[0])
+    optimizer.finalize_variable_values(variables)
+    for variable, average in zip(variables, averages):
+        np.testing.assert_array_equal(variable.data, average)
+    with pytest.raises(ValueError, match="length of model variables"):
+        optimizer.finalize_variable_values(variables[:1])
+    plain = optimizers.Adam(0.1)
+    plain.apply(grads[0], variables)
+    before = [np.array(v.data) for v in variables]
+    plain.finalize_variable_values(variables)  # without use_ema: nothing happens
+    for variable, value in zip(variables, before):
+        np.testing.assert_array_equal(variable.data, value)
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"use_ema": True, "ema_momentum": 1.5}, "ema_momentum"),
+    ({"use_ema": True, "ema_overwrite_frequency": 0.5}, "ema_overwrite_frequency"),
+    ({"gradient_accumulation_steps": 1}, "gradient_accumulation_steps"),
+])
+def test_averaging_arguments_are_checked(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        optimizers.Adam(0.1, **arguments)
+
+
+def test_optimizer_variables_list_averages_and_accumulators_first():
+    """As Keras: iteration, learning rate, then the averages, the accumulators, then
+    the slots (the order a saved optimizer's variables are written in)."""
+    variables = [Variable(np.ones(3), name="a"), Variable(np.ones(2), name="b")]
+    optimizer = optimizers.SGD(0.1, momentum=0.9, use_ema=True,
+                               gradient_accumulation_steps=2)
+    optimizer.build(variables)
+    names = [v.path.split("/")[-1] for v in optimizer.variables]
+    assert names == ["iteration", "learning_rate", "a_average", "b_average",
+                     "a_gradient_accumulator", "b_gradient_accumulator",
+                     "a_momentum", "b_momentum"]
+
+
+def test_apply_without_variables_after_build():
+    weights, grads = make_problem(8, [(3,), (2,)], steps=2)
+    variables = [Variable(np.array(w), dtype="float64") for w in weights]
+    optimizer = optimizers.SGD(0.1)
+    optimizer.build(variables)
+    for step_grads in grads:
+        optimizer.apply(step_grads)
+    reference = reference_run(SGDRef(), weights, grads, 0.1)
+    assert_same_history([[v.data for v in variables]], reference[-1:])
 
 
 # --- learning-rate schedules --------------------------------------------------------------
@@ -549,14 +663,17 @@ def keras_run(keras, cls_name, arguments, weights, grads_per_step):
     history = []
     for grads in grads_per_step:
         optimizer.apply([np.asarray(g, dtype="float32") for g in grads], variables)
-        history.append([np.array(v.numpy()) for v in variables])
+        averages = optimizer._model_variables_moving_average if optimizer.use_ema else []
+        history.append([np.array(v.numpy()) for v in variables + list(averages)])
     return history
 
 
 KERAS_CASES = [(case, {}) for case in CASES] + [
     (case, {"weight_decay": 0.1, "global_clipnorm": 1.0, "loss_scale_factor": 8.0}
      if i % 2 else {"weight_decay": 0.05, "clipnorm": 1.5})
-    for i, case in enumerate(OPTION_CASES)]
+    for i, case in enumerate(OPTION_CASES)] + [
+    (case, AVERAGING_OPTIONS[i % len(AVERAGING_OPTIONS)])
+    for i, case in enumerate(AVERAGING_CASES)]
 
 
 @pytest.mark.parity
@@ -572,7 +689,7 @@ def test_reference_formula_matches_keras(case, options):
     keras = import_keras()
     _, cls, arguments, ref_cls = case
     arguments = dict(arguments, **options)
-    weights, grads = make_problem(0, [(), (3,), (4, 5), (2, 3, 4)])
+    weights, grads = make_problem(0, [(), (3,), (4, 5), (2, 3, 4)], steps=6)
     base = {k: v for k, v in arguments.items() if k in BASE_OPTIONS}
     own = {k: v for k, v in arguments.items() if k not in BASE_OPTIONS}
     reference = reference_run(ref_cls(**own), weights, grads, **base)
@@ -598,3 +715,32 @@ def test_weight_decay_exclusion_names_are_regular_expressions():
                              weight_decay=0.5 if decayed else None)
         np.testing.assert_allclose(variables[index].data, want[-1][0], rtol=RTOL,
                                    err_msg=names[index])
+
+
+@pytest.mark.parity
+def test_optimizer_variable_order_matches_keras():
+    from tests._keras_reference import import_keras
+
+    keras = import_keras()
+    arguments = {"learning_rate": 0.1, "momentum": 0.9, "use_ema": True,
+                 "gradient_accumulation_steps": 2}
+    theirs = keras.optimizers.SGD(**arguments)
+    theirs.build([keras.Variable(np.ones(3), name="a"), keras.Variable(np.ones(2), name="b")])
+    ours = optimizers.SGD(**arguments)
+    ours.build([Variable(np.ones(3), name="a"), Variable(np.ones(2), name="b")])
+    assert [tuple(v.shape) for v in ours.variables] == [tuple(v.shape)
+                                                       for v in theirs.variables]
+    assert [v.path.split("/")[-1] for v in ours.variables] == [
+        v.path.split("/")[-1] for v in theirs.variables]
+
+
+def test_iterations_count_updates_when_accumulating():
+    """As Keras: with ``gradient_accumulation_steps=n``, ``iterations`` is steps // n."""
+    variables = [Variable(np.ones(2))]
+    optimizer = optimizers.SGD(0.1, gradient_accumulation_steps=3)
+    counts = []
+    for _ in range(7):
+        optimizer.apply([np.ones(2)], variables)
+        counts.append(int(optimizer.iterations.data))
+    assert counts == [0, 0, 1, 1, 1, 2, 2]
+    assert int(optimizer.apply_gradients(zip([np.ones(2)], variables)).data) == 8

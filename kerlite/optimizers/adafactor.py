@@ -53,6 +53,7 @@ class Adafactor(Optimizer):
         """Per variable, as Keras orders them: r (row means), c (column means), then
         velocity. Vectors and scalars are not factored; their r and c are scalar
         placeholders (kept so the list of variables matches Keras's, for saving)."""
+        self._build_averages_and_accumulators(variables)
         for variable in variables:
             xp = backend.get_array_module(variable.data)
             shape, dtype = variable.data.shape, variable.data.dtype
@@ -75,7 +76,7 @@ class Adafactor(Optimizer):
         w = variable.data
         f = w.dtype.type
         r, c, v = self._slots[id(variable)]
-        t = int(self._iterations.data) + 1
+        t = self._step_number()
         rho = min(learning_rate, 1 / math.sqrt(t))
         alpha = max(self.epsilon_2, _rms(w)) * rho
         beta = f(1 - t ** self.beta_2_decay)

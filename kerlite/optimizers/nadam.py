@@ -31,7 +31,7 @@ class Nadam(Optimizer):
         self._variables.append(self._u_product)
 
     def _update_all(self, grads, variables, learning_rate):
-        t = int(self._iterations.data) + 1
+        t = self._step_number()
         self._u_product.data *= self._u_product.data.dtype.type(
             self.beta_1 * (1.0 - 0.5 * 0.96 ** t))
         super()._update_all(grads, variables, learning_rate)
@@ -39,7 +39,7 @@ class Nadam(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         xp = backend.get_array_module(gradient)
         f = variable.data.dtype.type
-        t = int(self._iterations.data) + 1
+        t = self._step_number()
         u_t = self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
         u_next = self.beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
         u_product = float(self._u_product.data)
