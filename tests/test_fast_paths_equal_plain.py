@@ -30,7 +30,7 @@ from kerlite.ops.crossentropy import sparse_categorical_crossentropy
 from kerlite.optimizers.flat_group import SMALL
 
 
-# --- optimizers: flat group == one variable at a time -------------------------------------
+# --- optimizers: flat group == one variable at a time ----------------------------------
 def all_optimizers():
     return [
         ("sgd", lambda: optimizers.SGD(0.1)),
@@ -199,7 +199,7 @@ def test_training_a_model_with_and_without_the_flat_group():
     assert_same(weights[0], weights[1], rtol=0)
 
 
-# --- Dense: fused op == matmul, bias, activation --------------------------------------------
+# --- Dense: fused op == matmul, bias, activation ---------------------------------------
 def value_and_grads(fn, *arrays, seed=0):
     """fn(*tensors) and the gradients of sum(fn * r) (a fixed random cotangent r)."""
     tensors = [Tensor(np.array(a)) for a in arrays]
@@ -285,7 +285,7 @@ def test_dense_with_own_activation_is_not_fused_and_still_right():
     np.testing.assert_allclose(layer(x).numpy(), expected, rtol=1e-6)
 
 
-# --- sparse cross-entropy: no one-hot == one-hot, written with ops --------------------------
+# --- sparse cross-entropy: no one-hot == one-hot, written with ops ---------------------
 def plain_sparse_crossentropy(labels, output, from_logits):
     onehot = np.eye(output.shape[-1], dtype=output.dtype)[labels]
     if from_logits:
@@ -335,7 +335,7 @@ def test_sparse_crossentropy_clipped_probabilities_have_zero_gradient():
     assert np.all(fast_grad[:2] == 0)
 
 
-# --- convolution: conv + bias + relu in one op == three ops ---------------------------------
+# --- convolution: conv + bias + relu in one op == three ops ----------------------------
 @pytest.mark.parametrize("activation", ["relu", None])
 def test_fused_conv_equals_plain(activation):
     from kerlite.ops.convolution import fused_conv
@@ -357,7 +357,7 @@ def test_fused_conv_equals_plain(activation):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4, err_msg=name)
 
 
-# --- recurrent layers: one fused op for the sequence == the loop over the cell --------------
+# --- recurrent layers: one fused op for the sequence == the loop over the cell ---------
 RNNS = [
     ("lstm", lambda **kw: layers.LSTM(4, **kw)),
     ("lstm_relu", lambda **kw: layers.LSTM(4, activation="relu",
@@ -411,7 +411,7 @@ def test_fused_recurrent_op_equals_cell_loop(make, masked, go_backwards):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=name)
 
 
-# --- normalization: one op == mean, variance, scale and shift with ops ----------------------
+# --- normalization: one op == mean, variance, scale and shift with ops -----------------
 @pytest.mark.parametrize("axes, param_shape", [((0,), (1, 4)), ((1,), (3, 1)),
                                                ((0, 1), (1, 4)), ((1, 2), (1, 1, 5))],
                          ids=["batch_norm", "layer_norm_rows", "all_axes", "group_like"])
@@ -427,7 +427,9 @@ def test_standardize_equals_plain(axes, param_shape, affine):
     epsilon = 1e-3
 
     def fast(x, g, b):
-        return standardize(x, axes, epsilon, g if affine else None, b if affine else None)[0]
+        if not affine:
+            g = b = None
+        return standardize(x, axes, epsilon, g, b)[0]
 
     def plain(x, g, b):
         mean = ops.mean(x, axis=axes, keepdims=True)
@@ -443,7 +445,7 @@ def test_standardize_equals_plain(axes, param_shape, affine):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=name)
 
 
-# --- elementwise losses: one op == the formula with ops --------------------------------------
+# --- elementwise losses: one op == the formula with ops --------------------------------
 EPS = 1e-7
 PLAIN_LOSSES = {
     "mean_squared_error": lambda t, p: ops.mean(ops.square(t - p), axis=-1),

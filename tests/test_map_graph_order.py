@@ -109,7 +109,7 @@ def diamond_unequal(k):
 
 
 def two_inputs_two_outputs(k):
-    """Two inputs of different distance to two outputs, one output also feeding the other."""
+    """Two inputs at different distances from two outputs; one output feeds the other."""
     a = k.Input(shape=(WIDTH,), name="a")
     b = k.Input(shape=(WIDTH,), name="b")
     ha = k.layers.Dense(WIDTH, name="ha")(a)
@@ -177,55 +177,106 @@ GRAPHS = {f.__name__: f for f in (
 # What Keras 3.15 gives for each graph: (model.layers names, {layer: depth},
 # {(layer, node index): depth}).
 EXPECTED = {
-    'densenet_block': (
-        ['x', 'd0', 'cat1', 'd1', 'cat2', 'd2', 'cat3', 'd3', 'cat_out'],
-        {'x': 8, 'd0': 7, 'cat1': 6, 'd1': 5, 'cat2': 4, 'd2': 3, 'cat3': 2, 'd3':
-         1, 'cat_out': 0},
-        {('x', 0): 8, ('d0', 0): 7, ('cat1', 0): 6, ('d1', 0): 5, ('cat2', 0): 4,
-         ('d2', 0): 3, ('cat3', 0): 2, ('d3', 0): 1, ('cat_out', 0): 0}),
-    'diamond_unequal': (
-        ['x', 'long1', 'long2', 'short', 'long3', 'join'],
-        {'x': 4, 'long1': 3, 'long2': 2, 'long3': 1, 'short': 1, 'join': 0},
-        {('x', 0): 4, ('long1', 0): 3, ('long2', 0): 2, ('long3', 0): 1, ('short',
-         0): 1, ('join', 0): 0}),
-    'nested_model': (
-        ['x', 'h', 'block', 'after', 'add'],
-        {'x': 4, 'h': 3, 'block': 2, 'after': 1, 'add': 0},
-        {('x', 0): 4, ('h', 0): 3, ('block', 0): 2, ('after', 0): 1, ('add', 0): 0}),
-    'residual_long_branch': (
-        ['x', 'stem', 'a', 'b', 'c', 'add'],
-        {'x': 5, 'stem': 4, 'a': 3, 'b': 2, 'c': 1, 'add': 0},
-        {('x', 0): 5, ('stem', 0): 4, ('a', 0): 3, ('b', 0): 2, ('c', 0): 1, ('add',
-         0): 0}),
-    'residual_skip_last': (
-        ['x', 'stem', 'a', 'b', 'add'],
-        {'x': 4, 'stem': 3, 'a': 2, 'b': 1, 'add': 0},
-        {('x', 0): 4, ('stem', 0): 3, ('a', 0): 2, ('b', 0): 1, ('add', 0): 0}),
-    'shared_layer': (
-        ['x', 'shared', 'h1', 'h2', 'add'],
-        {'x': 5, 'shared': 4, 'h1': 3, 'h2': 2, 'add': 0},
-        {('x', 0): 5, ('shared', 0): 4, ('h1', 0): 3, ('h2', 0): 2, ('shared', 1):
-         1, ('add', 0): 0}),
-    'shared_layer_at_short_branch': (
-        ['x', 'n1', 'shared', 'm1', 'm2', 'add'],
-        {'x': 5, 'n1': 4, 'shared': 3, 'm1': 2, 'm2': 1, 'add': 0},
-        {('x', 0): 5, ('n1', 0): 4, ('shared', 0): 3, ('shared', 1): 3, ('m1', 0):
-         2, ('m2', 0): 1, ('add', 0): 0}),
-    'two_inputs_two_outputs': (
-        ['b', 'a', 'hb1', 'ha', 'hb2', 'joined', 'out1', 'out2'],
-        {'b': 5, 'a': 4, 'hb1': 4, 'ha': 3, 'hb2': 3, 'joined': 2, 'out1': 1, 'out2': 0},
-        {('b', 0): 5, ('a', 0): 4, ('hb1', 0): 4, ('ha', 0): 3, ('hb2', 0): 3,
-         ('joined', 0): 2, ('out1', 0): 1, ('out2', 0): 0}),
-    'two_residual_blocks': (
-        ['x', 'h', 'r1', 's1', 'r2a', 'r2b', 'r2c', 's2', 'head'],
-        {'x': 8, 'h': 7, 'r1': 6, 's1': 5, 'r2a': 4, 'r2b': 3, 'r2c': 2, 's2': 1,
-         'head': 0},
-        {('x', 0): 8, ('h', 0): 7, ('r1', 0): 6, ('s1', 0): 5, ('r2a', 0): 4,
-         ('r2b', 0): 3, ('r2c', 0): 2, ('s2', 0): 1, ('head', 0): 0}),
-    'unused_input': (
-        ['a', 'h', 'spare', 'out'],
-        {'a': 2, 'h': 1, 'out': 0, 'spare': 0},
-        {('a', 0): 2, ('h', 0): 1, ('out', 0): 0, ('spare', 0): 0}),
+    "densenet_block": (
+        ["x", "d0", "cat1", "d1", "cat2", "d2", "cat3", "d3", "cat_out"],
+        {"x": 8,
+         "d0": 7,
+         "cat1": 6,
+         "d1": 5,
+         "cat2": 4,
+         "d2": 3,
+         "cat3": 2,
+         "d3": 1,
+         "cat_out": 0},
+        {("x", 0): 8,
+         ("d0", 0): 7,
+         ("cat1", 0): 6,
+         ("d1", 0): 5,
+         ("cat2", 0): 4,
+         ("d2", 0): 3,
+         ("cat3", 0): 2,
+         ("d3", 0): 1,
+         ("cat_out", 0): 0}),
+    "diamond_unequal": (
+        ["x", "long1", "long2", "short", "long3", "join"],
+        {"x": 4, "long1": 3, "long2": 2, "short": 1, "long3": 1, "join": 0},
+        {("x", 0): 4,
+         ("long1", 0): 3,
+         ("long2", 0): 2,
+         ("short", 0): 1,
+         ("long3", 0): 1,
+         ("join", 0): 0}),
+    "nested_model": (
+        ["x", "h", "block", "after", "add"],
+        {"x": 4, "h": 3, "block": 2, "after": 1, "add": 0},
+        {("x", 0): 4, ("h", 0): 3, ("block", 0): 2, ("after", 0): 1, ("add", 0): 0}),
+    "residual_long_branch": (
+        ["x", "stem", "a", "b", "c", "add"],
+        {"x": 5, "stem": 4, "a": 3, "b": 2, "c": 1, "add": 0},
+        {("x", 0): 5,
+         ("stem", 0): 4,
+         ("a", 0): 3,
+         ("b", 0): 2,
+         ("c", 0): 1,
+         ("add", 0): 0}),
+    "residual_skip_last": (
+        ["x", "stem", "a", "b", "add"],
+        {"x": 4, "stem": 3, "a": 2, "b": 1, "add": 0},
+        {("x", 0): 4, ("stem", 0): 3, ("a", 0): 2, ("b", 0): 1, ("add", 0): 0}),
+    "shared_layer": (
+        ["x", "shared", "h1", "h2", "add"],
+        {"x": 5, "shared": 4, "h1": 3, "h2": 2, "add": 0},
+        {("x", 0): 5,
+         ("shared", 0): 4,
+         ("h1", 0): 3,
+         ("h2", 0): 2,
+         ("shared", 1): 1,
+         ("add", 0): 0}),
+    "shared_layer_at_short_branch": (
+        ["x", "n1", "shared", "m1", "m2", "add"],
+        {"x": 5, "n1": 4, "shared": 3, "m1": 2, "m2": 1, "add": 0},
+        {("x", 0): 5,
+         ("n1", 0): 4,
+         ("shared", 0): 3,
+         ("shared", 1): 3,
+         ("m1", 0): 2,
+         ("m2", 0): 1,
+         ("add", 0): 0}),
+    "two_inputs_two_outputs": (
+        ["b", "a", "hb1", "ha", "hb2", "joined", "out1", "out2"],
+        {"b": 5, "a": 4, "hb1": 4, "ha": 3, "hb2": 3, "joined": 2, "out1": 1, "out2": 0},
+        {("b", 0): 5,
+         ("a", 0): 4,
+         ("hb1", 0): 4,
+         ("ha", 0): 3,
+         ("hb2", 0): 3,
+         ("joined", 0): 2,
+         ("out1", 0): 1,
+         ("out2", 0): 0}),
+    "two_residual_blocks": (
+        ["x", "h", "r1", "s1", "r2a", "r2b", "r2c", "s2", "head"],
+        {"x": 8,
+         "h": 7,
+         "r1": 6,
+         "s1": 5,
+         "r2a": 4,
+         "r2b": 3,
+         "r2c": 2,
+         "s2": 1,
+         "head": 0},
+        {("x", 0): 8,
+         ("h", 0): 7,
+         ("r1", 0): 6,
+         ("s1", 0): 5,
+         ("r2a", 0): 4,
+         ("r2b", 0): 3,
+         ("r2c", 0): 2,
+         ("s2", 0): 1,
+         ("head", 0): 0}),
+    "unused_input": (
+        ["a", "h", "spare", "out"],
+        {"a": 2, "h": 1, "spare": 0, "out": 0},
+        {("a", 0): 2, ("h", 0): 1, ("spare", 0): 0, ("out", 0): 0}),
 }
 
 

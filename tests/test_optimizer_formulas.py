@@ -432,7 +432,8 @@ SHARED_OPTIONS = [
 OPTION_CASES = [case for case in CASES if "_" not in case[0] or case[0] == "sgd_momentum"]
 
 
-@pytest.mark.parametrize("options", SHARED_OPTIONS, ids=lambda o: "+".join(f"{k}={v}" for k, v in o.items()))
+@pytest.mark.parametrize("options", SHARED_OPTIONS,
+                         ids=lambda o: "+".join(f"{k}={v}" for k, v in o.items()))
 @pytest.mark.parametrize("case", OPTION_CASES, ids=[case[0] for case in OPTION_CASES])
 def test_clipping_weight_decay_and_loss_scale(case, options):
     _, cls, arguments, ref_cls = case
@@ -441,7 +442,7 @@ def test_clipping_weight_decay_and_loss_scale(case, options):
     assert_same_history(ours, reference)
 
 
-# --- moving averages (use_ema) and gradient accumulation ---------------------------------------
+# --- moving averages (use_ema) and gradient accumulation ------------------------------
 AVERAGING_OPTIONS = [
     {"use_ema": True},
     {"use_ema": True, "ema_momentum": 0.5, "ema_overwrite_frequency": 2},
@@ -533,7 +534,8 @@ def piecewise(step):
 
 def cosine(step, start=0.1, decay_steps=3, alpha=0.1):
     step = min(step, decay_steps)
-    return start * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * step / decay_steps)) + alpha)
+    cosine_part = 0.5 * (1 + math.cos(math.pi * step / decay_steps))
+    return start * ((1 - alpha) * cosine_part + alpha)
 
 
 def cosine_warmup(step, start=0.0, target=0.2, warmup=2, decay_steps=3):
@@ -569,7 +571,8 @@ def test_schedule_values_follow_their_formula(schedule):
 @pytest.mark.parametrize("case", [c for c in CASES if c[0] in ("sgd_momentum", "adamw")],
                          ids=["sgd_momentum", "adamw"])
 def test_schedule_drives_the_update(case, schedule):
-    """The schedule is read at ``iterations`` (0 on the first step), also by weight decay."""
+    """The schedule is read at ``iterations`` (0 on the first step), also by weight
+    decay."""
     _, cls, arguments, ref_cls = case
     _, make, formula = schedule
     weights, grads = make_problem(1, [(), (3,), (4, 5)], steps=6)
@@ -581,7 +584,7 @@ def test_schedule_drives_the_update(case, schedule):
     assert_same_history(ours, reference)
 
 
-# --- the loop around the rule ---------------------------------------------------------------
+# --- the loop around the rule -------------------------------------------------------
 def test_variables_without_gradients_are_left_alone():
     weights, grads = make_problem(2, [(3,), (4,), (2, 2)], steps=2)
     variables = [Variable(np.array(w), dtype="float64") for w in weights]
@@ -654,7 +657,7 @@ def test_state_has_the_dtype_of_its_variable(cls):
     assert small.data.dtype == large.data.dtype == np.float64
 
 
-# --- the references themselves, checked against Keras 3 -------------------------------------
+# --- the references themselves, checked against Keras 3 -----------------------------
 def keras_run(keras, cls_name, arguments, weights, grads_per_step):
     """The same steps with real Keras 3 (float32, JAX on CPU)."""
     variables = [keras.Variable(np.array(w, dtype="float32"), name=f"w{i}")
@@ -725,7 +728,8 @@ def test_optimizer_variable_order_matches_keras():
     arguments = {"learning_rate": 0.1, "momentum": 0.9, "use_ema": True,
                  "gradient_accumulation_steps": 2}
     theirs = keras.optimizers.SGD(**arguments)
-    theirs.build([keras.Variable(np.ones(3), name="a"), keras.Variable(np.ones(2), name="b")])
+    theirs.build([keras.Variable(np.ones(3), name="a"),
+                  keras.Variable(np.ones(2), name="b")])
     ours = optimizers.SGD(**arguments)
     ours.build([Variable(np.ones(3), name="a"), Variable(np.ones(2), name="b")])
     assert [tuple(v.shape) for v in ours.variables] == [tuple(v.shape)

@@ -69,8 +69,8 @@ class Optimizer:
         if use_ema and not 0 <= ema_momentum <= 1:
             raise ValueError("`ema_momentum` must be in the range [0, 1]. "
                              f"Received: ema_momentum={ema_momentum}")
-        if use_ema and ema_overwrite_frequency and (
-                not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1):
+        frequency = ema_overwrite_frequency
+        if use_ema and frequency and (not isinstance(frequency, int) or frequency < 1):
             raise ValueError(
                 "`ema_overwrite_frequency` must be an integer >= 1 or None. Received: "
                 f"ema_overwrite_frequency={ema_overwrite_frequency}")
@@ -127,7 +127,8 @@ class Optimizer:
 
     @property
     def variables(self):
-        """Every state variable: iteration, learning rate, then the slots, in build order."""
+        """Every state variable: iteration, learning rate, then (``use_ema``) the averages,
+        the gradient accumulators, and the slots, in build order (as Keras)."""
         return list(self._variables)
 
     @property
