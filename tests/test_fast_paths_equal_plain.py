@@ -113,12 +113,13 @@ def assert_same(a_list, b_list, rtol):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_flat_group_equals_per_variable_updates(make, dtype, request):
     name = request.node.callspec.id.split("-")[-1]
-    fast, fast_state, fast_optimizer = run_steps(make, grouped=True, dtype=dtype)
-    plain, plain_state, plain_optimizer = run_steps(make, grouped=False, dtype=dtype)
+    shapes = SHAPES if dtype == "float32" else SHAPES[:-1]  # one large one is enough
+    fast, fast_state, fast_optimizer = run_steps(make, True, shapes, dtype=dtype)
+    plain, plain_state, plain_optimizer = run_steps(make, False, shapes, dtype=dtype)
     # the fast path really ran (else this test would compare the plain path with itself)
     assert bool(fast_optimizer._groups) == (name not in NEVER_GROUPED)
     assert not plain_optimizer._groups
-    if fast_optimizer._groups:  # the large variable stays on its own
+    if fast_optimizer._groups:  # a large variable stays on its own
         grouped_sizes = sum(v.data.size for g in fast_optimizer._groups for v in g.members)
         assert grouped_sizes == sum(int(np.prod(s)) for s in SHAPES[:-1])
     for step_fast, step_plain in zip(fast, plain):
