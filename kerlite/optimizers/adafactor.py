@@ -53,6 +53,7 @@ class Adafactor(Optimizer):
         """Per variable, as Keras orders them: r (row means), c (column means), then
         velocity. Vectors and scalars are not factored; their r and c are scalar
         placeholders (kept so the list of variables matches Keras's, for saving)."""
+        self._build_averages_and_accumulators(variables)
         for variable in variables:
             xp = backend.get_array_module(variable.data)
             shape, dtype = variable.data.shape, variable.data.dtype
@@ -60,11 +61,12 @@ class Adafactor(Optimizer):
                 r = self._make_variable(0, variable.name, dtype="int32")
                 c = self._make_variable(0, variable.name, dtype="int32")
             else:
-                r = self._make_variable(xp.zeros(shape[:-1], dtype), variable.name)
+                r = self._make_variable(xp.zeros(shape[:-1], dtype), variable.name,
+                                        dtype=str(dtype))
                 c = self._make_variable(xp.zeros(shape[:-2] + shape[-1:], dtype),
-                                        variable.name)
+                                        variable.name, dtype=str(dtype))
             velocity = self._make_variable(xp.zeros(shape, dtype),
-                                           f"{variable.name}_velocity")
+                                           f"{variable.name}_velocity", dtype=str(dtype))
             self._variables.extend((r, c, velocity))
             self._slots[id(variable)] = (r, c, velocity)
         self.built = True
@@ -74,7 +76,7 @@ class Adafactor(Optimizer):
         w = variable.data
         f = w.dtype.type
         r, c, v = self._slots[id(variable)]
-        t = int(self._iterations.data) + 1
+        t = self._step_number()
         rho = min(learning_rate, 1 / math.sqrt(t))
         alpha = max(self.epsilon_2, _rms(w)) * rho
         beta = f(1 - t ** self.beta_2_decay)

@@ -41,7 +41,7 @@ class Adam(Optimizer):
         xp = backend.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type
-        t = int(self._iterations.data) + 1
+        t = self._step_number()
         alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
         slots = self._slots[id(variable)]
         m, v = slots[0].data, slots[1].data

@@ -28,7 +28,7 @@ class Adamax(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         xp = backend.get_array_module(gradient)
         f = variable.data.dtype.type
-        t = int(self._iterations.data) + 1
+        t = self._step_number()
         slots = self._slots[id(variable)]
         m, u = slots[0].data, slots[1].data
         m += (gradient - m) * f(1 - self.beta_1)

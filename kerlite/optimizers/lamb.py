@@ -43,7 +43,7 @@ class Lamb(Optimizer):
         xp = backend.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type
-        t = int(self._iterations.data) + 1
+        t = self._step_number()
         m, v = (slot.data for slot in self._slots[id(variable)])
         step = xp.subtract(gradient, m, out=xp.empty_like(w))   # scratch for every pass
         step *= f(1 - self.beta_1)

@@ -26,11 +26,12 @@ class Nadam(Optimizer):
 
     def build(self, variables):
         super().build(variables)
-        self._u_product = self._make_variable(1.0, "u_product")
+        dtype = str(variables[0].data.dtype) if variables else None  # as Keras
+        self._u_product = self._make_variable(1.0, "u_product", dtype=dtype)
         self._variables.append(self._u_product)
 
     def _update_all(self, grads, variables, learning_rate):
-        t = int(self._iterations.data) + 1
+        t = self._step_number()
         self._u_product.data *= self._u_product.data.dtype.type(
             self.beta_1 * (1.0 - 0.5 * 0.96 ** t))
         super()._update_all(grads, variables, learning_rate)
@@ -38,7 +39,7 @@ class Nadam(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         xp = backend.get_array_module(gradient)
         f = variable.data.dtype.type
-        t = int(self._iterations.data) + 1
+        t = self._step_number()
         u_t = self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
         u_next = self.beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
         u_product = float(self._u_product.data)

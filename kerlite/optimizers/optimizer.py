@@ -1,11 +1,16 @@
 """Optimizer: the base class that turns gradients into in-place weight updates.
 
 Each step (``apply``) does what Keras 3 does, in this order:
-1. unscale the gradients (``loss_scale_factor``) and clip them (``clipnorm`` per
-   variable, else ``global_clipnorm`` over all of them, else ``clipvalue``);
-2. decoupled weight decay: ``w -= w * weight_decay * learning_rate``;
-3. the subclass's ``update_step(gradient, variable, learning_rate)`` for each variable;
-4. ``iterations += 1``.
+1. unscale the gradients (``loss_scale_factor``); with ``gradient_accumulation_steps=n``,
+   add them to the accumulators and go on (with their mean) only every n-th step;
+2. clip them (``clipnorm`` per variable, else ``global_clipnorm`` over all of them, else
+   ``clipvalue``);
+3. decoupled weight decay: ``w -= w * weight_decay * learning_rate``;
+4. the subclass's ``update_step(gradient, variable, learning_rate)`` for each variable;
+5. with ``use_ema``, the moving averages ``a = m a + (1 - m) w`` (m = 0 on the first
+   step), copied into the weights every ``ema_overwrite_frequency`` steps and by
+   ``finalize_variable_values`` (which ``fit`` calls at its end);
+6. the variables' constraints, then ``iterations += 1``.
 
 Updates change ``variable.data`` in place with few passes over the arrays (``out=``
 arguments, preallocated scratch buffers), since the optimizer touches every weight every
@@ -13,6 +18,7 @@ step and dominates the time of wide models.
 """
 
 import math
+import re
 import warnings
 
 from kerlite import backend
@@ -25,6 +31,11 @@ from kerlite.utils.naming import to_snake_case, unique_name
 class Optimizer:
     """Base class of all optimizers (SGD, RMSprop, Adam, ...).
 
+    ``group_small_variables`` (default True) is the switch of the flat-buffer fast path
+    (``flat_group.py``): set it to False on an optimizer before its first step, or on
+    ``Optimizer`` for all of them, and every variable is updated on its own by the plain
+    ``update_step``. Both give the same numbers (tests/test_fast_paths_equal_plain.py).
+
     Args:
         learning_rate: a float or a ``LearningRateSchedule`` (or any callable of the step).
         weight_decay: if set, weights shrink by ``weight_decay * learning_rate`` each step.
@@ -34,6 +45,8 @@ class Optimizer:
         loss_scale_factor: gradients are divided by it before the update.
         name: the optimizer's name (prefix of its variables' paths).
     """
+
+    group_small_variables = True
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, use_ema=False, ema_momentum=0.99,
@@ -49,12 +62,18 @@ class Optimizer:
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
                             f"{sorted(kwargs)}.")
-        if use_ema or gradient_accumulation_steps:
+        if gradient_accumulation_steps and not gradient_accumulation_steps >= 2:
             raise ValueError(
-                "kerlite optimizers do not support `use_ema` or "
-                "`gradient_accumulation_steps`. Received: "
-                f"use_ema={use_ema}, gradient_accumulation_steps="
-                f"{gradient_accumulation_steps}. Leave them at their defaults.")
+                "`gradient_accumulation_steps` must be an integer >= 2. Received: "
+                f"gradient_accumulation_steps={gradient_accumulation_steps}")
+        if use_ema and not 0 <= ema_momentum <= 1:
+            raise ValueError("`ema_momentum` must be in the range [0, 1]. "
+                             f"Received: ema_momentum={ema_momentum}")
+        frequency = ema_overwrite_frequency
+        if use_ema and frequency and (not isinstance(frequency, int) or frequency < 1):
+            raise ValueError(
+                "`ema_overwrite_frequency` must be an integer >= 1 or None. Received: "
+                f"ema_overwrite_frequency={ema_overwrite_frequency}")
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
@@ -79,6 +98,7 @@ class Optimizer:
             self._learning_rate = self._make_variable(float(learning_rate), "learning_rate")
             self._variables.append(self._learning_rate)
         self._slots = {}  # id(model variable) -> tuple of its slot variables
+        self._averages, self._accumulators = {}, {}  # id(model variable) -> Variable
         self._groups, self._grouped = [], set()
         self._exclude_from_decay = set()
 
@@ -91,12 +111,24 @@ class Optimizer:
 
     @property
     def iterations(self):
-        """How many steps were applied (an int64 Variable, as in Keras)."""
+        """How many steps were applied (an int64 Variable, as in Keras). With
+        ``gradient_accumulation_steps=n``, how many updates: steps // n (a Tensor)."""
+        if self.gradient_accumulation_steps:
+            return Tensor(self._iterations.data // self.gradient_accumulation_steps)
         return self._iterations
+
+    def _updates_done(self):
+        """Updates made before this step (steps, or steps // n when accumulating)."""
+        return int(self._iterations.data) // (self.gradient_accumulation_steps or 1)
+
+    def _step_number(self):
+        """t of the update rules (1 for the first update): bias corrections use it."""
+        return self._updates_done() + 1
 
     @property
     def variables(self):
-        """Every state variable: iteration, learning rate, then the slots, in build order."""
+        """Every state variable: iteration, learning rate, then (``use_ema``) the averages,
+        the gradient accumulators, and the slots, in build order (as Keras)."""
         return list(self._variables)
 
     @property
@@ -119,26 +151,42 @@ class Optimizer:
         return float(self._learning_rate(int(self._iterations.data)))
 
     def add_variable_from_reference(self, reference_variable, name, initial_value=0.0):
-        """A zero (or ``initial_value``) slot shaped like ``reference_variable``."""
+        """A zero (or ``initial_value``) slot shaped like ``reference_variable``, of its
+        dtype (a float64 weight keeps float64 state, as in Keras)."""
         xp = backend.get_array_module(reference_variable.data)
-        data = xp.full(reference_variable.data.shape, initial_value,
-                       dtype=reference_variable.data.dtype)
-        slot = self._make_variable(data, f"{reference_variable.name}_{name}")
+        dtype = reference_variable.data.dtype
+        data = xp.full(reference_variable.data.shape, initial_value, dtype=dtype)
+        slot = self._make_variable(data, f"{reference_variable.name}_{name}",
+                                   dtype=str(dtype))
         self._variables.append(slot)
         return slot
 
     def build(self, variables):
         """Create the slot variables (momentum, velocity...) for each model variable,
         and put the small ones in a flat group (see ``flat_group.py``)."""
+        self._build_averages_and_accumulators(variables)
         for variable in variables:
             self._slots[id(variable)] = tuple(
                 self.add_variable_from_reference(variable, slot_name, initial)
                 for slot_name, initial in self._slot_names())
-        if self._updates_elementwise():
+        if self.group_small_variables and self._updates_elementwise():
             self._groups, self._grouped = make_groups(variables, self._slots)
             for group in self._groups:
                 self._slots[id(group)] = group.slots
         self.built = True
+
+    def _build_averages_and_accumulators(self, variables):
+        """Remember the variables; make their moving averages (``use_ema``) and gradient
+        accumulators first, as Keras orders ``optimizer.variables``."""
+        self._built_variables = list(variables)
+        if self.use_ema:
+            for variable in variables:
+                self._averages[id(variable)] = self.add_variable_from_reference(
+                    variable, "average")
+        if self.gradient_accumulation_steps:
+            for variable in variables:
+                self._accumulators[id(variable)] = self.add_variable_from_reference(
+                    variable, "gradient_accumulator")
 
     def _updates_elementwise(self):
         """True if ``update_step`` is one of kerlite's own, which update each entry from
@@ -151,9 +199,11 @@ class Optimizer:
         return ()
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
-        """Skip weight decay for these variables, or those whose name contains a string."""
-        self._exclude_from_decay.update(id(v) for v in var_list or ())
-        self._exclude_names = tuple(var_names or ())
+        """Skip weight decay for these variables, and for those whose name matches one of
+        the regular expressions ``var_names`` (``re.search``, as Keras: ``["bias"]``
+        matches every name containing "bias"). Each call replaces the previous choice."""
+        self._exclude_from_decay = {id(v) for v in var_list or ()}
+        self._exclude_pattern = re.compile("|".join(var_names)) if var_names else None
 
     # --- a step ---------------------------------------------------------------------
     def apply_gradients(self, grads_and_vars):
@@ -171,8 +221,7 @@ class Optimizer:
                     "already be built: call `optimizer.build(trainable_variables)` first.")
             trainable_variables = self._built_variables
         if not self.built:
-            self._built_variables = list(trainable_variables)
-            self.build(self._built_variables)
+            self.build(list(trainable_variables))
         pairs = [(g.data if isinstance(g, Tensor) else g, v)
                  for g, v in zip(grads, trainable_variables) if g is not None]
         if not pairs:
@@ -185,16 +234,66 @@ class Optimizer:
         variables = [v for _, v in pairs]
         if self.loss_scale_factor is not None:
             arrays = [g / g.dtype.type(self.loss_scale_factor) for g in arrays]
+        if self.gradient_accumulation_steps:
+            arrays = self._accumulate(arrays, variables)
+        if arrays is not None:
+            self._update(arrays, variables)
+        if self.use_ema:
+            self._update_averages()
+        for variable in variables:
+            if variable.constraint is not None:
+                variable.assign(variable.constraint(variable))
+        self._iterations.data += 1
+
+    def _update(self, arrays, variables):
+        """Clip, decay, and the rule itself (steps 2 to 4 above)."""
         if self.clipnorm or self.global_clipnorm or self.clipvalue:
             arrays = self._clip_gradients(arrays)
         learning_rate = self._current_learning_rate()
         if self.weight_decay:
             self._apply_weight_decay(variables, learning_rate)
         self._update_all(arrays, variables, learning_rate)
-        for variable in variables:
-            if variable.constraint is not None:
-                variable.assign(variable.constraint(variable))
-        self._iterations.data += 1
+
+    def _accumulate(self, grads, variables):
+        """Add ``grads`` to the accumulators; every n-th step return their mean (and
+        empty the accumulators), else None: no update this step."""
+        steps = self.gradient_accumulation_steps
+        accumulators = [self._accumulators[id(v)] for v in variables]
+        if (int(self._iterations.data) + 1) % steps:
+            for accumulator, grad in zip(accumulators, grads):
+                accumulator.data += grad
+            return None
+        means = [(grad + a.data) / a.data.dtype.type(steps)
+                 for grad, a in zip(grads, accumulators)]
+        for accumulator in accumulators:
+            accumulator.data[...] = 0
+        return means
+
+    def _update_averages(self):
+        """The exponential moving average of every variable (its first value is the
+        variable itself), copied into the variables every ``ema_overwrite_frequency``."""
+        momentum = self.ema_momentum if self._updates_done() != 0 else 0.0
+        for variable in self._built_variables:
+            average = self._averages[id(variable)].data
+            average *= average.dtype.type(momentum)
+            average += variable.data * average.dtype.type(1 - momentum)
+        frequency = self.ema_overwrite_frequency
+        if frequency and self._step_number() % frequency == 0:
+            self.finalize_variable_values(self._built_variables)
+
+    def finalize_variable_values(self, var_list):
+        """With ``use_ema``, set each variable to its moving average (``fit`` calls this
+        once training ends); without, do nothing."""
+        if not self.use_ema:
+            return
+        if len(var_list) != len(self._averages):
+            raise ValueError(
+                f"The length of model variables ({len(var_list)}) to override does not "
+                "match the length of model variables stored in the optimizer "
+                f"({len(self._averages)}). Please check if the optimizer was called on "
+                "your model.")
+        for variable, average in zip(var_list, self._built_variables):
+            variable.assign(self._averages[id(average)].data)
 
     def _update_all(self, grads, variables, learning_rate):
         slots = self._slots
@@ -221,10 +320,10 @@ class Optimizer:
             "learning_rate).")
 
     def _apply_weight_decay(self, variables, learning_rate):
-        names = getattr(self, "_exclude_names", ())
+        pattern = getattr(self, "_exclude_pattern", None)
         for variable in variables:
-            if id(variable) in self._exclude_from_decay or any(
-                    n in variable.name for n in names):
+            if id(variable) in self._exclude_from_decay or (
+                    pattern is not None and pattern.search(variable.name)):
                 continue
             data = variable.data
             data -= data * data.dtype.type(self.weight_decay * learning_rate)
