@@ -32,7 +32,9 @@ def twin_models(reference, **compile_kwargs):
     lambda lib: lib.optimizers.SGD(learning_rate=0.1, momentum=0.9),
     lambda lib: lib.optimizers.Adam(learning_rate=0.01),
     lambda lib: lib.optimizers.RMSprop(learning_rate=0.01),
-], ids=["sgd", "adam", "rmsprop"])
+    # fit ends by swapping in the moving averages of the weights
+    lambda lib: lib.optimizers.Adam(learning_rate=0.01, use_ema=True, ema_momentum=0.5),
+], ids=["sgd", "adam", "rmsprop", "adam_ema"])
 def test_one_epoch_gives_the_same_weights_as_keras(optimizer):
     reference = import_keras()
     theirs, ours = twin_models(

@@ -114,6 +114,8 @@ class Loops:
                 data.adapter.on_epoch_end()
             if self.stop_training:
                 break
+        if epochs > 0:  # with use_ema the weights become their moving averages, as Keras
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         callbacks.on_train_end(training_logs)
         self.history = callbacks.history
         return callbacks.history
