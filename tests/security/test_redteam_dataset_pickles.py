@@ -5,9 +5,10 @@ rebuilders, which allocate what the file asks for: ``_reconstruct(ndarray, (2**4
 ``ndarray((2**33,))``, a dtype whose pickled state makes it structured or huge. Now nothing from
 NumPy runs while unpickling (see ``kerlite/datasets/_safe_pickle.py``).
 
-Keras 3.15 reads these files with plain ``pickle.load`` / ``np.load(allow_pickle=True)``: any
-pickle runs arbitrary code there (``keras.datasets.cifar.load_batch`` on a hostile file runs it).
-kerlite is safer on every row.
+Keras 3.15 (``keras/src/datasets/npz_utils.py``) uses the allowlist kerlite had before
+(``ndarray``, ``dtype``, ``_reconstruct``, called for real): code is refused, but the
+allocation rows below (huge shape, direct ``ndarray`` call, dtype state, shared-list CIFAR
+batch, .npz bomb) exhaust memory there. kerlite is safer on those rows.
 """
 
 import io
