@@ -12,6 +12,7 @@ from kerlite.backend import get_array_module
 from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.convolutional.base_conv import standardize_data_format
 from kerlite.layers.layer import Layer
+from kerlite.layers.sample_size_limit import check_sample_size
 from kerlite.ops.sliding_windows import normalize_tuple
 
 
@@ -86,7 +87,7 @@ class BaseUpSampling(Layer):
         for i, size in enumerate(self.size):
             axis = self.first_spatial_axis + i
             shape[axis] = None if shape[axis] is None else shape[axis] * size
-        return tuple(shape)
+        return check_sample_size(self, tuple(shape), f"size={self.size}")
 
 
 class UpSampling1D(BaseUpSampling):

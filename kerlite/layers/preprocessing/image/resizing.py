@@ -5,6 +5,7 @@ target's aspect ratio, so the picture is not stretched.
 """
 
 from kerlite.layers.preprocessing.image.base_image_layer import BaseImagePreprocessingLayer
+from kerlite.layers.sample_size_limit import check_sample_size
 from kerlite.ops import image as image_ops
 
 
@@ -38,7 +39,8 @@ class Resizing(BaseImagePreprocessingLayer):
             fill_value=self.fill_value, data_format=self.data_format)
 
     def compute_output_shape(self, input_shape):
-        return self._with_size(input_shape, self.height, self.width)
+        return check_sample_size(self, self._with_size(input_shape, self.height, self.width),
+                                 f"height={self.height}, width={self.width}")
 
     def get_config(self):
         config = super().get_config()

@@ -1,0 +1,92 @@
+"""Red team: a model config whose layers multiply sizes until one sample needs gigabytes.
+
+``RepeatVector(n=2**31)``, ``UpSampling2D(size=(16384, 16384))``, ``ZeroPadding1D(2**32)``,
+``Resizing(65536, 65536)``, ``CategoryEncoding(num_tokens=2**34)``, ``Conv2DTranspose(strides=
+2**15)``: each is a few bytes of JSON. Before, the model loaded (its shapes are symbolic) and
+the first ``predict`` on one small sample asked NumPy for 4-64 GiB, which kills a notebook
+kernel. Now building the model refuses it (``kerlite/layers/sample_size_limit.py``).
+
+Keras 3.15 loads all six and fails in ``predict``: an XLA allocation error, or for
+CategoryEncoding an abort of the whole process (checked by hand under a 4 GiB RLIMIT_AS).
+kerlite is stricter: the model never loads.
+
+The attacks run in a subprocess with a memory limit, so that the test suite survives if the
+fix is ever reverted.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+from _redteam_limits import run_limited
+
+import kerlite as keras
+from kerlite.layers import sample_size_limit
+
+HOSTILE = {
+    "RepeatVector": ({"n": 2**31}, (None, 4), "n="),
+    "UpSampling2D": ({"size": [16384, 16384]}, (None, 2, 2, 1), "size="),
+    "ZeroPadding1D": ({"padding": 2**32}, (None, 2, 1), "padding="),
+    "Resizing": ({"height": 65536, "width": 65536}, (None, 4, 4, 1), "height="),
+    "CategoryEncoding": ({"num_tokens": 2**34, "output_mode": "one_hot"}, (None, 1),
+                         "num_tokens="),
+    "Conv2DTranspose": ({"filters": 1, "kernel_size": 1, "strides": 2**15}, (None, 4, 4, 1),
+                        "strides="),
+}
+
+
+def _model_json(class_name, arguments, batch_shape):
+    return json.dumps({"class_name": "Sequential", "config": {"name": "victim", "layers": [
+        {"class_name": "InputLayer", "module": "keras.layers",
+         "config": {"batch_shape": list(batch_shape), "dtype": "float32", "name": "in"}},
+        {"class_name": class_name, "module": "keras.layers",
+         "config": dict(arguments, name="amplifier")},
+    ]}, "module": "keras"})
+
+
+def test_size_multiplying_layers_are_refused_before_predict_can_exhaust_memory():
+    cases = {name: (_model_json(name, args, shape), shape) for name, (args, shape, _) in
+             HOSTILE.items()}
+    code = f"""
+    import json
+    import numpy as np
+    import kerlite as keras
+    outcomes = {{}}
+    for name, (text, shape) in json.loads({json.dumps(json.dumps(cases))}).items():
+        try:
+            model = keras.models.model_from_json(text)
+            sample = np.ones([1] + [n or 1 for n in shape[1:]], "float32")
+            outcomes[name] = "PREDICTED " + str(model.predict(sample, verbose=0).nbytes)
+        except Exception as error:
+            outcomes[name] = type(error).__name__ + ": " + str(error)
+    print(json.dumps(outcomes))
+    """
+    code_rc, last = run_limited(code, memory_bytes=3 * 2**30, timeout=120)
+    outcomes = json.loads(last)
+    for name, (_, _, argument) in HOSTILE.items():
+        outcome = outcomes[name]
+        assert outcome.startswith("ValueError"), (name, outcome)
+        assert f'"amplifier" ({name}) with {argument}' in outcome, outcome
+        assert "MAX_SAMPLE_BYTES" in outcome, outcome
+
+
+def test_the_limit_can_be_raised_for_a_model_you_trust(monkeypatch):
+    layer_input = keras.Input(shape=(4,))
+    with pytest.raises(ValueError, match="MAX_SAMPLE_BYTES"):
+        keras.layers.RepeatVector(2**28)(layer_input)
+    monkeypatch.setattr(sample_size_limit, "MAX_SAMPLE_BYTES", 2**33)
+    assert keras.layers.RepeatVector(2**28)(layer_input).shape == (None, 2**28, 4)
+
+
+def test_ordinary_sizes_are_untouched():
+    inputs = keras.Input(shape=(8, 8, 3))
+    x = keras.layers.UpSampling2D(4)(inputs)
+    x = keras.layers.ZeroPadding2D(2)(x)
+    x = keras.layers.Resizing(64, 64)(x)
+    x = keras.layers.Conv2DTranspose(2, 3, strides=2)(x)
+    model = keras.Model(inputs, x)
+    assert model.predict(np.ones((1, 8, 8, 3), "float32"), verbose=0).shape == (1, 129, 129, 2)
+    encoded = keras.layers.CategoryEncoding(num_tokens=10, output_mode="one_hot")(
+        keras.Input(shape=(1,)))
+    assert encoded.shape == (None, 10)
