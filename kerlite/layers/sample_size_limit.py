@@ -18,18 +18,20 @@ import numpy
 MAX_SAMPLE_BYTES = 2**30
 
 
-def check_sample_size(layer, output_shape, argument):
+def check_sample_size(layer, output_shape, argument, itemsize=None):
     """Refuse an ``output_shape`` whose one sample needs more than ``MAX_SAMPLE_BYTES``.
 
-    ``argument`` names the layer's setting that made the output this large (for the message).
-    Unknown sizes (None) are not counted: they depend on the data, not on the config.
+    ``argument`` names the layer's setting that made the output this large (for the message);
+    ``itemsize`` defaults to the layer's dtype's. Unknown sizes (None) are not counted: they
+    depend on the data, not on the config.
     """
     sample_axes = output_shape[1:] if len(output_shape) > 1 else output_shape
     elements = 1
     for size in sample_axes:
         if size is not None:
             elements *= int(size)
-    itemsize = numpy.dtype(layer._numpy_dtype).itemsize if hasattr(layer, "_numpy_dtype") else 4
+    if itemsize is None:
+        itemsize = max(numpy.dtype(layer._numpy_dtype).itemsize, 1)
     needed = elements * itemsize
     if needed > MAX_SAMPLE_BYTES:
         raise ValueError(

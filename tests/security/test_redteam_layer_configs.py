@@ -90,3 +90,40 @@ def test_ordinary_sizes_are_untouched():
     encoded = keras.layers.CategoryEncoding(num_tokens=10, output_mode="one_hot")(
         keras.Input(shape=(1,)))
     assert encoded.shape == (None, 10)
+
+
+def test_text_vectorization_config_cannot_exhaust_memory_or_time():
+    """``ngrams=2**30`` used to build a tuple of a billion widths (MemoryError or a swapping
+    machine); ``output_sequence_length=2**33`` padded each text to 64 GiB. Now the first costs
+    nothing (no ngram is wider than its text) and the second is refused."""
+    code = """
+    import json, time
+    import numpy as np
+    import kerlite as keras
+    outcomes = {}
+    for name, extra in {"ngrams": {"ngrams": 2**30},
+                        "length": {"output_sequence_length": 2**33}}.items():
+        start = time.perf_counter()
+        try:
+            layer = keras.layers.deserialize({"class_name": "TextVectorization", "config": dict(
+                name="tv", vocabulary=["a", "b"], **extra)})
+            outcomes[name] = "OK " + str(layer(np.array(["a b"])).shape)
+        except Exception as error:
+            outcomes[name] = type(error).__name__ + ": " + str(error)
+        outcomes[name + "_seconds"] = time.perf_counter() - start
+    print(json.dumps(outcomes))
+    """
+    code_rc, last = run_limited(code, memory_bytes=3 * 2**30, timeout=120)
+    outcomes = json.loads(last)
+    assert outcomes["ngrams"] == "OK (1, 3)" and outcomes["ngrams_seconds"] < 5, outcomes
+    assert outcomes["length"].startswith("ValueError"), outcomes
+    assert "output_sequence_length=8589934592" in outcomes["length"], outcomes
+
+
+@pytest.mark.parametrize("setting", [{"split": "(a+)+$"}, {"standardize": "(a|aa)*b"}])
+def test_text_vectorization_takes_no_regular_expression_from_a_config(setting):
+    """No ReDoS: split and standardize are fixed choices (or a registered callable), never a
+    pattern. Keras 3.15's TextVectorization needs TensorFlow and is not compared here."""
+    with pytest.raises(ValueError, match="must be None, a callable or one of"):
+        keras.layers.deserialize({"class_name": "TextVectorization",
+                                  "config": dict(name="tv", **setting)})
