@@ -127,3 +127,46 @@ def test_text_vectorization_takes_no_regular_expression_from_a_config(setting):
     with pytest.raises(ValueError, match="must be None, a callable or one of"):
         keras.layers.deserialize({"class_name": "TextVectorization",
                                   "config": dict(name="tv", **setting)})
+
+
+def _one_layer_model(layer_config, input_dtype="float32"):
+    return json.dumps({"class_name": "Sequential", "module": "keras", "config": {
+        "name": "s", "layers": [
+            {"class_name": "InputLayer", "module": "keras.layers",
+             "config": {"batch_shape": [None, 1], "dtype": input_dtype, "name": "in"}},
+            dict(layer_config, module="keras.layers")]}})
+
+
+HOSTILE_IDENTITIES = {
+    "object weights": ({"class_name": "Dense", "config": {"name": "d", "units": 1,
+                                                          "dtype": "object"}}, "float32",
+                       "dtype='object'"),
+    "object input": ({"class_name": "Dense", "config": {"name": "d", "units": 1}}, "object",
+                     "dtype='object'"),
+    "void dtype": ({"class_name": "Dense", "config": {"name": "d", "units": 1,
+                                                      "dtype": "V1048576"}}, "float32",
+                   "dtype='V1048576'"),
+    "path-like name": ({"class_name": "Dense", "config": {"name": "../../pwn", "units": 1}},
+                       "float32", "without '/'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_IDENTITIES))
+def test_layer_dtype_and_name_from_a_config_must_be_ones_keras_accepts(case):
+    """Before: a Dense of Python objects (weights and outputs ``dtype=object``), 1 MiB "void"
+    numbers, and a layer named like a path all loaded. Keras 3.15 refuses the same four."""
+    layer_config, input_dtype, problem = HOSTILE_IDENTITIES[case]
+    with pytest.raises(ValueError, match="Invalid config") as caught:
+        keras.models.model_from_json(_one_layer_model(layer_config, input_dtype))
+    assert problem in str(caught.value)
+
+
+@pytest.mark.parity
+@pytest.mark.parametrize("case", sorted(HOSTILE_IDENTITIES))
+def test_keras_refuses_the_same_layer_dtypes_and_names(case):
+    from _keras_reference import import_keras
+
+    real = import_keras()
+    layer_config, input_dtype, _ = HOSTILE_IDENTITIES[case]
+    with pytest.raises(Exception):
+        real.models.model_from_json(_one_layer_model(layer_config, input_dtype))
