@@ -139,10 +139,31 @@ def _make_cache_folder(cache_dir, cache_subdir):
     except OSError:
         pass
     if not os.access(base, os.W_OK):
-        base = os.path.join(tempfile.gettempdir(), ".kerlite")
+        base = _private_temp_cache()
     datadir = os.path.join(base, cache_subdir) if cache_subdir else base
     os.makedirs(datadir, exist_ok=True)
     return datadir
+
+
+def _private_temp_cache():
+    """The fallback cache ``<tmp>/.kerlite-<uid>``, made private to this user.
+
+    Keras falls back to ``/tmp/.keras``, shared by every user of the machine: another user
+    could create it first and plant links or files there. This folder is per user, created
+    with mode 0700, and refused if it is a link or belongs to someone else.
+    """
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    folder = os.path.join(tempfile.gettempdir(), ".kerlite" if uid is None else f".kerlite-{uid}")
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        info = os.lstat(folder)
+        if os.path.islink(folder) or (uid is not None and info.st_uid != uid):
+            raise PermissionError(
+                f"The fallback cache folder {folder} is a link or belongs to another user, so "
+                "it cannot be trusted. Pass a writable `cache_dir`, or set $KERLITE_HOME."
+            ) from None
+    return folder
 
 
 def _cache_paths(datadir, fname, origin, extract):
