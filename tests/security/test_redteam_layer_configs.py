@@ -71,6 +71,32 @@ def test_size_multiplying_layers_are_refused_before_predict_can_exhaust_memory()
         assert "MAX_SAMPLE_BYTES" in outcome, outcome
 
 
+def test_a_hostile_layer_called_eagerly_is_refused_too():
+    """A layer deserialized alone and called on an array never goes through a symbolic call;
+    its ``call`` checks the output size first."""
+    cases = {name: (dict(args, name="amplifier"), shape) for name, (args, shape, _) in
+             HOSTILE.items()}
+    code = f"""
+    import json
+    import numpy as np
+    import kerlite as keras
+    outcomes = {{}}
+    for name, (config, shape) in json.loads({json.dumps(json.dumps(cases))}).items():
+        try:
+            layer = keras.layers.deserialize({{"class_name": name, "config": config}})
+            sample = np.ones([1] + [n or 1 for n in shape[1:]], "float32")
+            outcomes[name] = "CALLED " + str(np.asarray(layer(sample)).nbytes)
+        except Exception as error:
+            outcomes[name] = type(error).__name__ + ": " + str(error)
+    print(json.dumps(outcomes))
+    """
+    code_rc, last = run_limited(code, memory_bytes=3 * 2**30, timeout=120)
+    outcomes = json.loads(last)
+    for name in HOSTILE:
+        assert outcomes[name].startswith("ValueError") and "MAX_SAMPLE_BYTES" in outcomes[name], (
+            name, outcomes[name])
+
+
 def test_the_limit_can_be_raised_for_a_model_you_trust(monkeypatch):
     layer_input = keras.Input(shape=(4,))
     with pytest.raises(ValueError, match="MAX_SAMPLE_BYTES"):

@@ -57,6 +57,7 @@ class BaseConvTranspose(BaseConv):
                 trainable=True)
 
     def call(self, inputs):
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         outputs = ops.conv_transpose(inputs, self.kernel, self.strides, self.padding,
                                      self.output_padding, self.data_format,
                                      self.dilation_rate)

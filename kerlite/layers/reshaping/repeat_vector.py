@@ -18,6 +18,7 @@ class RepeatVector(Layer):
         self.built = True
 
     def call(self, inputs):
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         return ops.repeat(ops.expand_dims(inputs, 1), self.n, axis=1)
 
     def compute_output_shape(self, input_shape):

@@ -72,6 +72,7 @@ class BaseUpSampling(Layer):
         return 1 if self.data_format == "channels_last" else 2
 
     def call(self, inputs):
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         if self.interpolation == "nearest":
             return repeat_spatial(inputs, self.size, self.first_spatial_axis)
         xp = get_array_module(inputs.data)

@@ -47,6 +47,7 @@ class BaseZeroPadding(Layer):
         return [[0, 0], [0, 0], *spatial]
 
     def call(self, inputs):
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         return ops.pad(inputs, self._widths())
 
     def compute_output_shape(self, input_shape):

@@ -32,6 +32,7 @@ class Resizing(BaseImagePreprocessingLayer):
 
     def call(self, inputs):
         self._spatial_axes(inputs.ndim)
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         return image_ops.resize(
             self._as_compute_dtype(inputs), (self.height, self.width),
             interpolation=self.interpolation, crop_to_aspect_ratio=self.crop_to_aspect_ratio,

@@ -50,6 +50,7 @@ class CategoryEncoding(HostLayer):
         self.sparse = sparse
 
     def call(self, inputs, count_weights=None):
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         if count_weights is not None:
             if self.output_mode != "count":
                 raise ValueError(
