@@ -127,7 +127,9 @@ def _forget(download_target, extraction_dir):
 
     if os.path.lexists(download_target):
         os.remove(download_target)
-    if extraction_dir is not None and os.path.isdir(extraction_dir):
+    if extraction_dir is not None and os.path.islink(extraction_dir):
+        os.remove(extraction_dir)  # the link only, never what it points to
+    elif extraction_dir is not None and os.path.isdir(extraction_dir):
         shutil.rmtree(extraction_dir)
 
 
