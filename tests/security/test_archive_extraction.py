@@ -294,11 +294,10 @@ def test_keras_also_keeps_dotdot_and_link_members_inside(place):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            folder = keras.utils.get_file("mixed.tar", origin=archive.as_uri(), extract=True,
-                                          cache_dir=str(keras_cache))
-            assert os.listdir(folder) == ["fine.txt"] or "fine.txt" in os.listdir(folder)
+            keras.utils.get_file("mixed.tar", origin=archive.as_uri(), extract=True,
+                                 cache_dir=str(keras_cache))
         except OSError:
-            pass  # Keras's tarfile may stop at the skipped link's child
+            pass  # Keras's tarfile may stop at the skipped link's child; nothing escaped
     assert any("Skipping invalid path" in str(w.message) for w in caught)
     assert list(place.outside.iterdir()) == [place.secret]
     _refused(place, archive, "../../outside/marker", "'..'")
