@@ -37,9 +37,23 @@ def load_data(cache_dir=None):
 def load_batch(fpath, label_key="labels"):
     """One pickled CIFAR batch -> (uint8 images (n, 3, 32, 32), uint8 labels (n,))."""
     with open(fpath, "rb") as file:
-        batch = {key.decode("utf8"): value for key, value in load_pickle(file).items()}
-    images = numpy.asarray(batch["data"], dtype=numpy.uint8).reshape(-1, 3, 32, 32)
-    return images, numpy.asarray(batch[label_key], dtype=numpy.uint8)
+        batch = load_pickle(file)
+    if not isinstance(batch, dict):
+        raise ValueError(f"{fpath} is not a CIFAR batch: it holds a {type(batch).__name__}, "
+                         "not a dict.")
+    batch = {key.decode("utf8") if isinstance(key, bytes) else key: value
+             for key, value in batch.items()}
+    images, labels = batch.get("data"), batch.get(label_key)
+    # Checked before NumPy converts them: a list of lists can share one inner list a million
+    # times and expand to gigabytes.
+    if not isinstance(images, numpy.ndarray) or images.size % 3072:
+        raise ValueError(f"{fpath} is not a CIFAR batch: 'data' must be an array of "
+                         "3072-byte images.")
+    if not (isinstance(labels, numpy.ndarray) and labels.ndim == 1) and not (
+            isinstance(labels, list) and all(type(label) is int for label in labels)):
+        raise ValueError(f"{fpath} is not a CIFAR batch: {label_key!r} must be a list of ints.")
+    images = numpy.asarray(images, dtype=numpy.uint8).reshape(-1, 3, 32, 32)
+    return images, numpy.asarray(labels, dtype=numpy.uint8)
 
 
 def _channels_last(images):

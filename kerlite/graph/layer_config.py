@@ -31,6 +31,7 @@ class ConfigMixin:
         dtype = config.get("dtype")
         if isinstance(dtype, dict):
             config["dtype"] = dtype.get("config", {}).get("name")
+        check_name_and_dtype(cls, config)
         return cls(**config)
 
     def get_build_config(self):
@@ -41,6 +42,32 @@ class ConfigMixin:
     def build_from_config(self, config):
         if config and "input_shape" in config:
             self.build(config["input_shape"])
+
+
+# The dtypes a layer config may name: Keras 3's list, plus kerlite's name for text ("str").
+# NumPy would also take "object", "V1073741824", "(1073741824,)f4"... which no model needs.
+CONFIG_DTYPES = frozenset({
+    "float16", "float32", "float64", "bfloat16", "uint8", "uint16", "uint32", "uint64",
+    "int8", "int16", "int32", "int64", "bool", "string", "str", "float8_e4m3fn",
+    "float8_e5m2", "complex64", "complex128",
+})
+
+
+def check_name_and_dtype(cls, config):
+    """Refuse a config whose layer name or dtype Keras 3 would refuse (a file chose them).
+
+    A name is a string without "/" (it becomes part of weight paths); a dtype is one of
+    ``CONFIG_DTYPES``: an object dtype would make weights and outputs arrays of Python objects.
+    """
+    name, dtype = config.get("name"), config.get("dtype")
+    if name is not None and (not isinstance(name, str) or "/" in name):
+        raise ValueError(
+            f"Invalid config for a {cls.__name__} layer: its `name` must be a string without "
+            f"'/'. Received: name={name!r}")
+    if dtype is not None and (not isinstance(dtype, str) or dtype not in CONFIG_DTYPES):
+        raise ValueError(
+            f"Invalid config for the {cls.__name__} layer {name!r}: dtype={dtype!r} is not a "
+            f"Keras dtype. Use one of {sorted(CONFIG_DTYPES)}.")
 
 
 def _automatic_config(layer):

@@ -5,8 +5,10 @@ The rules that keep a cache trustworthy:
 * a file is written under a temporary name in the cache folder and renamed into place
   (``os.replace``, atomic) only after the whole transfer arrived and its hash matched, so an
   interrupted or corrupted download never leaves a file that looks finished;
-* a cached file whose hash does not match is downloaded again;
-* an archive is extracted into a temporary folder that is renamed when extraction is complete.
+* a cached file whose hash does not match is deleted (with the folder unpacked from it) before
+  it is downloaded again, so a failed re-download leaves nothing that a later call trusts;
+* an archive is checked member by member (``archive_utils``) and extracted into a temporary
+  folder that is renamed when extraction is complete; a refused archive is deleted.
 
 The cache root is ``$KERLITE_HOME`` (default ``~/.kerlite``), or ``cache_dir=``.
 The network modules (``urllib.request``, ``tarfile``, ``zipfile``) are imported only when needed,
@@ -99,8 +101,9 @@ def get_file(
         if not validate_file(download_target, file_hash, hash_algorithm):
             print(
                 f"A cached file at {download_target} does not match its {hash_algorithm} hash "
-                f"{file_hash}: downloading it again."
+                f"{file_hash}: deleting it and downloading it again."
             )
+            _forget(download_target, extraction_dir)
             needs_download = True
     if needs_download:
         _download_verified(origin, download_target, file_hash, hash_algorithm)
@@ -108,10 +111,26 @@ def get_file(
     if not (extract or untar):
         return download_target
     if needs_download or not os.path.isdir(extraction_dir):
-        from kerlite.utils.archive_utils import extract_archive
+        from kerlite.utils.archive_utils import UnsafeArchiveError, extract_archive
 
-        extract_archive(download_target, extraction_dir, "tar" if untar else archive_format)
+        try:
+            extract_archive(download_target, extraction_dir, "tar" if untar else archive_format)
+        except UnsafeArchiveError:
+            _forget(download_target, None)  # a hostile archive is not worth keeping
+            raise
     return extraction_dir
+
+
+def _forget(download_target, extraction_dir):
+    """Delete a cached file that cannot be trusted, and the folder unpacked from it."""
+    import shutil
+
+    if os.path.lexists(download_target):
+        os.remove(download_target)
+    if extraction_dir is not None and os.path.islink(extraction_dir):
+        os.remove(extraction_dir)  # the link only, never what it points to
+    elif extraction_dir is not None and os.path.isdir(extraction_dir):
+        shutil.rmtree(extraction_dir)
 
 
 def _make_cache_folder(cache_dir, cache_subdir):
@@ -122,10 +141,31 @@ def _make_cache_folder(cache_dir, cache_subdir):
     except OSError:
         pass
     if not os.access(base, os.W_OK):
-        base = os.path.join(tempfile.gettempdir(), ".kerlite")
+        base = _private_temp_cache()
     datadir = os.path.join(base, cache_subdir) if cache_subdir else base
     os.makedirs(datadir, exist_ok=True)
     return datadir
+
+
+def _private_temp_cache():
+    """The fallback cache ``<tmp>/.kerlite-<uid>``, made private to this user.
+
+    Keras falls back to ``/tmp/.keras``, shared by every user of the machine: another user
+    could create it first and plant links or files there. This folder is per user, created
+    with mode 0700, and refused if it is a link or belongs to someone else.
+    """
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    folder = os.path.join(tempfile.gettempdir(), ".kerlite" if uid is None else f".kerlite-{uid}")
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        info = os.lstat(folder)
+        if os.path.islink(folder) or (uid is not None and info.st_uid != uid):
+            raise PermissionError(
+                f"The fallback cache folder {folder} is a link or belongs to another user, so "
+                "it cannot be trusted. Pass a writable `cache_dir`, or set $KERLITE_HOME."
+            ) from None
+    return folder
 
 
 def _cache_paths(datadir, fname, origin, extract):
@@ -138,7 +178,7 @@ def _cache_paths(datadir, fname, origin, extract):
         from urllib.parse import urlsplit
 
         name = os.path.basename(urlsplit(origin).path)
-        if not name:
+        if not name or name in (".", ".."):
             raise ValueError(
                 f"Can't parse the file name from the origin provided: '{origin}'. "
                 "Please specify the `fname` argument."
@@ -146,7 +186,7 @@ def _cache_paths(datadir, fname, origin, extract):
         given = False
     else:
         name = os.fspath(fname)
-        if os.sep in name or (os.altsep and os.altsep in name):
+        if os.sep in name or (os.altsep and os.altsep in name) or name in (".", ".."):
             raise ValueError(
                 "`fname` must be a file name, not a path. To choose the folder, use the "
                 f"`cache_dir` (and `cache_subdir`) arguments. Received: fname={name}"

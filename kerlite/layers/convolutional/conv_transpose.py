@@ -11,6 +11,7 @@ from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.convolutional.base_conv import (BaseConv, assemble_shape, check_fits,
                                                     spatial_shape)
 from kerlite.ops.convolution_transpose import output_window
+from kerlite.layers.sample_size_limit import check_sample_size
 
 
 class BaseConvTranspose(BaseConv):
@@ -56,6 +57,7 @@ class BaseConvTranspose(BaseConv):
                 trainable=True)
 
     def call(self, inputs):
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         outputs = ops.conv_transpose(inputs, self.kernel, self.strides, self.padding,
                                      self.output_padding, self.data_format,
                                      self.dilation_rate)
@@ -75,7 +77,8 @@ class BaseConvTranspose(BaseConv):
                                             self.kernel_size, self.strides,
                                             self.dilation_rate, extras)]
         check_fits(self, input_shape, out, "kernel", self.kernel_size)
-        return assemble_shape(input_shape[0], out, self.filters, self.data_format)
+        return check_sample_size(self, assemble_shape(input_shape[0], out, self.filters,
+                                                      self.data_format), f"strides={self.strides}")
 
     def get_config(self):
         config = super().get_config()

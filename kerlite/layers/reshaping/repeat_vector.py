@@ -3,6 +3,7 @@
 from kerlite import ops
 from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.layer import Layer
+from kerlite.layers.sample_size_limit import check_sample_size
 
 
 class RepeatVector(Layer):
@@ -17,10 +18,11 @@ class RepeatVector(Layer):
         self.built = True
 
     def call(self, inputs):
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         return ops.repeat(ops.expand_dims(inputs, 1), self.n, axis=1)
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0], self.n, input_shape[1])
+        return check_sample_size(self, (input_shape[0], self.n, input_shape[1]), f"n={self.n}")
 
     def get_config(self):
         config = super().get_config()

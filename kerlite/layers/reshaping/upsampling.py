@@ -12,6 +12,7 @@ from kerlite.backend import get_array_module
 from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.convolutional.base_conv import standardize_data_format
 from kerlite.layers.layer import Layer
+from kerlite.layers.sample_size_limit import check_sample_size
 from kerlite.ops.sliding_windows import normalize_tuple
 
 
@@ -71,6 +72,7 @@ class BaseUpSampling(Layer):
         return 1 if self.data_format == "channels_last" else 2
 
     def call(self, inputs):
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         if self.interpolation == "nearest":
             return repeat_spatial(inputs, self.size, self.first_spatial_axis)
         xp = get_array_module(inputs.data)
@@ -86,7 +88,7 @@ class BaseUpSampling(Layer):
         for i, size in enumerate(self.size):
             axis = self.first_spatial_axis + i
             shape[axis] = None if shape[axis] is None else shape[axis] * size
-        return tuple(shape)
+        return check_sample_size(self, tuple(shape), f"size={self.size}")
 
 
 class UpSampling1D(BaseUpSampling):

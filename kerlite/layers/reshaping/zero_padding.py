@@ -9,6 +9,7 @@ from kerlite import ops
 from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.convolutional.base_conv import standardize_data_format
 from kerlite.layers.layer import Layer
+from kerlite.layers.sample_size_limit import check_sample_size
 
 
 def amounts_per_axis(value, rank, name):
@@ -46,11 +47,13 @@ class BaseZeroPadding(Layer):
         return [[0, 0], [0, 0], *spatial]
 
     def call(self, inputs):
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         return ops.pad(inputs, self._widths())
 
     def compute_output_shape(self, input_shape):
-        return tuple(None if n is None else n + before + after
-                     for n, (before, after) in zip(input_shape, self._widths()))
+        shape = tuple(None if n is None else n + before + after
+                      for n, (before, after) in zip(input_shape, self._widths()))
+        return check_sample_size(self, shape, f"padding={self.padding}")
 
     def get_config(self):
         config = super().get_config()

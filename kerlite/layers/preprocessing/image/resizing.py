@@ -5,6 +5,7 @@ target's aspect ratio, so the picture is not stretched.
 """
 
 from kerlite.layers.preprocessing.image.base_image_layer import BaseImagePreprocessingLayer
+from kerlite.layers.sample_size_limit import check_sample_size
 from kerlite.ops import image as image_ops
 
 
@@ -31,6 +32,7 @@ class Resizing(BaseImagePreprocessingLayer):
 
     def call(self, inputs):
         self._spatial_axes(inputs.ndim)
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         return image_ops.resize(
             self._as_compute_dtype(inputs), (self.height, self.width),
             interpolation=self.interpolation, crop_to_aspect_ratio=self.crop_to_aspect_ratio,
@@ -38,7 +40,8 @@ class Resizing(BaseImagePreprocessingLayer):
             fill_value=self.fill_value, data_format=self.data_format)
 
     def compute_output_shape(self, input_shape):
-        return self._with_size(input_shape, self.height, self.width)
+        return check_sample_size(self, self._with_size(input_shape, self.height, self.width),
+                                 f"height={self.height}, width={self.width}")
 
     def get_config(self):
         config = super().get_config()

@@ -10,6 +10,7 @@ import numpy
 
 from kerlite.layers.preprocessing.lookup import encoding
 from kerlite.layers.preprocessing.lookup.host_layer import HostLayer, host_tensor, to_host
+from kerlite.layers.sample_size_limit import check_sample_size
 
 
 class CategoryEncoding(HostLayer):
@@ -49,6 +50,7 @@ class CategoryEncoding(HostLayer):
         self.sparse = sparse
 
     def call(self, inputs, count_weights=None):
+        self.compute_output_shape(tuple(inputs.shape))  # refuses a huge output first
         if count_weights is not None:
             if self.output_mode != "count":
                 raise ValueError(
@@ -73,10 +75,12 @@ class CategoryEncoding(HostLayer):
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
         if len(input_shape) == 0:
-            return (self.num_tokens,)
-        if self.output_mode == "one_hot" and (input_shape[-1] != 1 or len(input_shape) == 1):
-            return input_shape + (self.num_tokens,)
-        return input_shape[:-1] + (self.num_tokens,)
+            shape = (self.num_tokens,)
+        elif self.output_mode == "one_hot" and (input_shape[-1] != 1 or len(input_shape) == 1):
+            shape = input_shape + (self.num_tokens,)
+        else:
+            shape = input_shape[:-1] + (self.num_tokens,)
+        return check_sample_size(self, shape, f"num_tokens={self.num_tokens}")
 
     def compute_output_spec(self, inputs, count_weights=None):
         from kerlite.graph import KerasTensor

@@ -58,6 +58,10 @@ def ngrams(tokens, widths):
     """The ngrams of one token list, for each width in turn, joined by spaces."""
     grams = []
     for width in widths:
+        if width > len(tokens):  # no ngram that wide: ngrams=2**30 must cost nothing
+            if isinstance(widths, range):
+                break  # the widths only grow from here
+            continue
         grams.extend(" ".join(tokens[i:i + width]) for i in range(len(tokens) - width + 1))
     return grams
 

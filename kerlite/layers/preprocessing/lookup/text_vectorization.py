@@ -15,6 +15,7 @@ from kerlite import backend
 from kerlite.layers.preprocessing.lookup import text_processing
 from kerlite.layers.preprocessing.lookup.host_layer import HostLayer, batches_of, host_tensor
 from kerlite.layers.preprocessing.lookup.index_lookup import standardize_output_mode
+from kerlite.layers.sample_size_limit import check_sample_size
 from kerlite.layers.preprocessing.lookup.string_lookup import StringLookup
 
 
@@ -67,10 +68,13 @@ class TextVectorization(HostLayer):
         has_input_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
         vocabulary_size = kwargs.pop("vocabulary_size", None)
         super().__init__(name=name, **kwargs)
+        if output_sequence_length is not None:  # each sample is that many int64 ids
+            check_sample_size(self, (None, output_sequence_length),
+                              f"output_sequence_length={output_sequence_length}", itemsize=8)
         self._standardize = standardize
         self._split = split
         self._ngrams_arg = ngrams
-        self._ngrams = tuple(range(1, ngrams + 1)) if isinstance(ngrams, int) else ngrams
+        self._ngrams = range(1, ngrams + 1) if isinstance(ngrams, int) else ngrams  # lazy
         self._output_mode = output_mode
         self._output_sequence_length = output_sequence_length
         self._encoding = encoding
@@ -172,7 +176,7 @@ class TextVectorization(HostLayer):
     # --- shapes and config -----------------------------------------------------------
     def compute_output_shape(self, input_shape):
         if self._output_mode == "int":
-            return (input_shape[0], self._output_sequence_length)
+            return (input_shape[0], self._output_sequence_length)  # checked in __init__
         if self._split is None:
             if len(input_shape) <= 1:
                 input_shape = tuple(input_shape) + (1,)
