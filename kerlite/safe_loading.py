@@ -110,11 +110,12 @@ def get_load_limits():
 
 def limit_error(name, requested, what):
     """The ValueError for ``what`` asking ``requested`` past the limit ``name``."""
+    suggestion = requested * 2 if isinstance(requested, int) else _limits[name] * 10
     return ValueError(
         f"The file asks for {what}, beyond the load limit {name}={_limits[name]} "
         f"(requested: {requested}). This protects against hostile files that exhaust "
-        "memory. If you trust the file, raise the limit before loading, e.g. "
-        f"`keras.config.set_load_limits({name}={max(int(requested), 1) * 2})`.")
+        "memory or the stack. If you trust the file, raise the limit before loading, "
+        f"e.g. `keras.config.set_load_limits({name}={suggestion})`.")
 
 
 def check_array_bytes(n_bytes, what):
