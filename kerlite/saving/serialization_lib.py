@@ -103,7 +103,7 @@ def _serialize_instance(obj):
             f"It returned: {inner!r}"
         )
     cls = type(obj)
-    registered = object_registration._GLOBAL_CUSTOM_NAMES.get(cls)
+    registered = _registered_name_of(cls)
     module = _public_module(cls) if registered is None else cls.__module__
     config = {
         "module": module if module is not None else cls.__module__,
@@ -121,6 +121,18 @@ def _serialize_instance(obj):
     if compile_config is not None:
         config["compile_config"] = serialize_keras_object(compile_config)
     return config
+
+
+def _registered_name_of(cls):
+    """The registered name of ``cls``, or of the class it was made from under the same
+    name (a registered Model subclass built with inputs/outputs becomes a Functional
+    twin of that name)."""
+    for klass in cls.__mro__:
+        if klass.__name__ != cls.__name__:
+            return None
+        if klass in object_registration._GLOBAL_CUSTOM_NAMES:
+            return object_registration._GLOBAL_CUSTOM_NAMES[klass]
+    return None
 
 
 def _dump_function(fn):
