@@ -425,7 +425,7 @@ class _KerasOperationCall:
                 "I/O or functions of functions).")
         self.op_name = op_name
         self.arguments = {key: value for key, value in (config or {}).items()
-                          if key not in ("name", "dtype")}
+                          if key != "name"}
         parameters = inspect.signature(self.function).parameters
         unknown = sorted(set(self.arguments) - set(parameters))
         if unknown:
@@ -440,6 +440,8 @@ class _KerasOperationCall:
         return cls(op_name_for_keras(module, class_name), config)
 
     def __call__(self, *args, **kwargs):
+        if self.op_name == "get_item" and len(args) == 2 and isinstance(args[1], list):
+            args = (args[0], tuple(args[1]))  # JSON has no tuples; Keras's GetItem does this
         output = self.function(*args, **{**self.arguments, **kwargs})
         layer, node_index, _ = output._keras_history
         self._inbound_nodes.append(layer._inbound_nodes[node_index])
