@@ -490,6 +490,13 @@ _FUNCTION_PACKAGES = {
 _NOT_FUNCTIONS_OF_MODELS = ("get", "serialize", "deserialize")
 
 
+def resolve_function_name(name, custom_objects=None):
+    """The function a config names by a plain string (kerlite saves its built-in
+    functions so: ``"relu"``), found as a ``"function"`` reference is."""
+    return _lookup_function({"config": name, "registered_name": name, "module": None},
+                            custom_objects, None)
+
+
 def _lookup_function(config, custom_objects, module_objects):
     """A ``{"class_name": "function", "config": name}`` reference: a custom or registered
     function, else a public activation/loss/metric/initializer... function. Saving,

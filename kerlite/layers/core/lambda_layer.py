@@ -70,7 +70,8 @@ class Lambda(Layer):
         """Rebuild the function from its saved form; stored bytecode of a lambda runs
         only when the load was asked with ``safe_mode=False`` (or after
         ``keras.config.enable_unsafe_deserialization()``)."""
-        from kerlite.saving.serialization_lib import deserialize_keras_object, in_safe_mode
+        from kerlite.saving.serialization_lib import (deserialize_keras_object, in_safe_mode,
+                                                     resolve_function_name)
 
         config = dict(config)
         stored_code = [key for key in ("function", "output_shape")
@@ -90,12 +91,8 @@ class Lambda(Layer):
             config["output_shape"] = deserialize_keras_object(
                 config["output_shape"], custom_objects=custom_objects,
                 safe_mode=in_safe_mode())
-        if isinstance(config["function"], str):
-            raise ValueError(
-                f"Lambda layer {config.get('name')!r}: its function "
-                f"{config['function']!r} is not a registered function. Pass it in "
-                "custom_objects= or register it with "
-                "@keras.saving.register_keras_serializable().")
+        if isinstance(config["function"], str):  # a built-in function saved by name
+            config["function"] = resolve_function_name(config["function"], custom_objects)
         return super().from_config(config)
 
     def get_config(self):
