@@ -8,6 +8,7 @@ Node indices count only the calls that belong to this model, from 0 (Keras 3.15 
 same, nested models included). On loading, index i is the i-th call replayed here.
 """
 
+from kerlite import safe_loading
 from kerlite.graph import nest
 from kerlite.graph.keras_tensor import KerasTensor
 
@@ -93,6 +94,15 @@ def _check_layer_list(config):
 
 
 def functional_from_config(cls, config, custom_objects=None):
+    """Rebuild the model; a config is untrusted input, so outside a load this runs as a
+    safe load does (Keras 3's Lambda, too, refuses stored code outside a load)."""
+    if safe_loading.loading_in_progress():
+        return _functional_from_config(cls, config, custom_objects)
+    with safe_loading.safe_mode_scope(True):
+        return _functional_from_config(cls, config, custom_objects)
+
+
+def _functional_from_config(cls, config, custom_objects):
     from kerlite.saving.serialization_lib import deserialize_keras_object
 
     created, pending = {}, []

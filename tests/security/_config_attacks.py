@@ -78,7 +78,8 @@ def keras_op_layer(name, class_name, args, config=None, module="keras.src.ops.nu
 
 
 def run_load_in_subprocess(path, loader="load_model", setup=""):
-    """Load ``path`` in a child process under memory and time limits; returns
+    """Load ``path`` (a .keras file; for "model_from_json" and "from_config" a JSON
+    file) in a child process under memory and time limits; returns
     (outcome, message): ("loaded" | exception class name | "killed", text)."""
     script = textwrap.dedent(f"""
         import json, resource, sys
@@ -88,6 +89,8 @@ def run_load_in_subprocess(path, loader="load_model", setup=""):
         try:
             if {loader!r} == "load_model":
                 keras.saving.load_model(sys.argv[1])
+            elif {loader!r} == "from_config":
+                keras.Model.from_config(json.load(open(sys.argv[1]))["config"])
             else:
                 keras.models.model_from_json(open(sys.argv[1]).read())
             print(json.dumps(["loaded", ""]))

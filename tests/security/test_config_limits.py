@@ -67,6 +67,15 @@ def test_allocations_chosen_by_the_file_are_bounded(tmp_path, attack):
     assert "max_array_bytes" in message and "set_load_limits" in message, message
 
 
+@pytest.mark.parametrize("loader", ["model_from_json", "from_config"])
+def test_json_and_from_config_are_bounded_too(tmp_path, loader):
+    layers = ALLOCATION_ATTACKS["tile"]()
+    path = tmp_path / "tile.json"
+    path.write_text(json.dumps(functional(layers, ("big", 0, 0))))
+    outcome, message = run_load_in_subprocess(path, loader=loader)
+    assert outcome == "ValueError" and "max_array_bytes" in message, (outcome, message)
+
+
 def test_a_trusted_large_file_loads_after_raising_the_limit(tmp_path):
     layers = [input_layer(), kerlite_op_layer("big", "ones", [[300, 1000]])]
     path = write_keras_file(tmp_path / "large.keras", functional(layers, ("big", 0, 0)))
