@@ -15,7 +15,7 @@ from kerlite.graph import nest
 from kerlite.graph.dispatch import symbolic_dispatch  # noqa: F401  (re-exported)
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.layer import Layer
-from kerlite.ops.saveable_ops import check_output_size
+from kerlite.ops.saveable_ops import check_output_size, saveable_op
 from kerlite.saving.object_registration import register_keras_serializable
 from kerlite.utils import naming
 
@@ -31,16 +31,14 @@ class _Slot:
 
 def _find_op(name):
     """The registered op of that public name (``add``, ``image.resize``); see saveable_ops."""
-    from kerlite.ops.saveable_ops import saveable_op
-
     function = saveable_op(name)
     if function is None:
         raise ValueError(
-            f"The operation {name!r} cannot be used in a saved model: only the pure "
-            "tensor operations listed in kerlite.ops.saveable_ops.SAVEABLE_OP_NAMES can "
-            "be (not control flow, loops, I/O or functions of functions). Wrap the "
-            "computation in a Layer subclass (registered with "
-            "@keras.saving.register_keras_serializable()) to save it.")
+            f"The operation {name!r} is not one a saved model may use: only the pure "
+            "tensor operations listed in kerlite.ops.saveable_ops.SAVEABLE_OP_NAMES are "
+            "saved and loaded (no control flow, loops, I/O or functions of functions). "
+            "To save such a computation, wrap it in a Layer subclass registered with "
+            "@keras.saving.register_keras_serializable().")
     return function
 
 
