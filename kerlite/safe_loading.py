@@ -8,8 +8,8 @@ A model file is untrusted input. While ``load_model`` / ``model_from_json`` /
   safe load stays safe, and one thread loading unsafely changes nothing for the others.
   ``keras.config.enable_unsafe_deserialization()`` switches safe mode off for the
   calling thread only, as in Keras 3 (which keeps it in thread-local state).
-- **Limits** on what a file may ask for: JSON nesting depth and the bytes of any one
-  array it makes the loader create. Past a limit the load stops with a ValueError that
+- **Limits** on what a file may ask for: JSON nesting depth, the bytes of any one
+  array it makes the loader create, and the work of one matrix product. Past a limit the load stops with a ValueError that
   names the limit and says how to raise it for a trusted file::
 
       keras.config.set_load_limits(max_array_bytes=8 * 2**30)
@@ -28,6 +28,9 @@ DEFAULT_LOAD_LIMITS = {
     # bytes of any one array a file makes the loader allocate: a weight, a stored NumPy
     # value, a creation op (ops.ones((10**6, 10**6))), a tiled or resized tensor...
     "max_array_bytes": 2**30,
+    # multiply-adds of one matmul/dot/einsum that loading runs on stand-in zeros to learn
+    # its output shape (2**34: some seconds of NumPy)
+    "max_operation_flops": 2**34,
 }
 _limits = dict(DEFAULT_LOAD_LIMITS)
 
@@ -90,7 +93,8 @@ def set_load_limits(**limits):
     """Raise (or lower) the limits on what a loaded file may ask for (None: the default).
 
     ``max_json_depth``: nesting depth of a config.json; ``max_array_bytes``: bytes of
-    any one array a file makes the loader create. Raise them only for files you trust.
+    any one array a file makes the loader create; ``max_operation_flops``: multiply-adds
+    of one matmul/dot/einsum run while loading. Raise them only for files you trust.
     """
     for name, value in limits.items():
         if name not in DEFAULT_LOAD_LIMITS:
@@ -114,7 +118,7 @@ def limit_error(name, requested, what):
     return ValueError(
         f"The file asks for {what}, beyond the load limit {name}={_limits[name]} "
         f"(requested: {requested}). This protects against hostile files that exhaust "
-        "memory or the stack. If you trust the file, raise the limit before loading, "
+        "memory, time or the stack. If you trust the file, raise the limit before loading, "
         f"e.g. `keras.config.set_load_limits({name}={suggestion})`.")
 
 
@@ -122,6 +126,12 @@ def check_array_bytes(n_bytes, what):
     """Refuse one array of ``n_bytes`` bytes past ``max_array_bytes``."""
     if n_bytes > _limits["max_array_bytes"]:
         raise limit_error("max_array_bytes", int(n_bytes), what)
+
+
+def check_operation_flops(flops, what):
+    """Refuse one operation of ``flops`` multiply-adds past ``max_operation_flops``."""
+    if flops > _limits["max_operation_flops"]:
+        raise limit_error("max_operation_flops", int(flops), what)
 
 
 def check_json_depth(structure, what="config"):

@@ -15,7 +15,10 @@ walking. Left out on purpose:
 
 Ops whose output can be far larger than their inputs (``ones``, ``tile``, ``pad``,
 ``image.resize``, ``matmul``...) have a size estimate, checked *before* they run while a
-model is being loaded, against ``max_array_bytes`` (see ``kerlite.safe_loading``).
+model is being loaded, against ``max_array_bytes``; ``matmul``/``dot``/``einsum`` also
+have a cost estimate, checked against ``max_operation_flops`` (see
+``kerlite.safe_loading``). Pooling is left to the pooling layers (a window chosen by a
+file would set the cost).
 
 Keras 3 writes an op node as ``{"module": "keras.src.ops.numpy", "class_name": "Add",
 "config": {"name": "add", ...}}``; kerlite writes ``{"class_name": "OperationLayer",
@@ -57,7 +60,7 @@ _NOT_GROWING = (
     "reshape expand_dims squeeze transpose swapaxes moveaxis ravel flip fliplr flipud rot90 "
     "roll tril triu diagonal get_item slice concatenate stack split unstack array_split "
     "hsplit vsplit dsplit hstack vstack dstack sort argsort top_k in_top_k "
-    "average_pool max_pool batch_normalization layer_normalization rms_normalization "
+    "batch_normalization layer_normalization rms_normalization "
     "normalize depth_to_space space_to_depth binary_crossentropy "
     "categorical_crossentropy sparse_categorical_crossentropy slice_update"
 ).split()
@@ -150,19 +153,34 @@ def _product_of_inputs(first, second):
     return estimate
 
 
-def _matmul(arguments):
+def _matmul_shapes(arguments):
     a, b = _shape_of(arguments["x1"]), _shape_of(arguments["x2"])
     if len(a) < 2 or len(b) < 2:
-        return _elements(a) * _elements(b)  # vectors: at most the outer product
+        return None
     try:
-        batch = numpy.broadcast_shapes(a[:-2], b[:-2])
+        return a, b, numpy.broadcast_shapes(a[:-2], b[:-2])
     except ValueError:
-        return 0
+        return None  # not compatible: the op raises its own error
+
+
+def _matmul(arguments):
+    shapes = _matmul_shapes(arguments)
+    if shapes is None:  # vectors: at most the outer product
+        return _elements(_shape_of(arguments["x1"])) * _elements(_shape_of(arguments["x2"]))
+    a, b, batch = shapes
     return _elements(batch) * int(a[-2]) * int(b[-1])
 
 
-def _einsum(arguments):
-    """The product of the output letters' sizes, times the largest ``...`` block."""
+def _matmul_work(arguments):
+    shapes = _matmul_shapes(arguments)
+    if shapes is None:
+        return _matmul(arguments)
+    a, b, batch = shapes
+    return _elements(batch) * int(a[-2]) * int(a[-1]) * int(b[-1])
+
+
+def _einsum_sizes(arguments):
+    """{letter: size} and the size of the ``...`` block, and the output letters."""
     subscripts, operands = arguments["subscripts"], arguments["operands"]
     inputs, _, output = str(subscripts).replace(" ", "").partition("->")
     sizes, ellipsis = {}, 1
@@ -177,8 +195,20 @@ def _einsum(arguments):
             dims = list(shape)
         for letter, n in zip(before + after, dims):
             sizes[letter] = max(sizes.get(letter, 1), int(n))
-    letters = output if "->" in subscripts else "".join(sizes)
-    return _elements(sizes.get(letter, 1) for letter in letters.replace(".", "")) * ellipsis
+    letters = output if "->" in str(subscripts) else "".join(sizes)
+    return sizes, ellipsis, letters.replace(".", "")
+
+
+def _einsum(arguments):
+    """The product of the output letters' sizes, times the largest ``...`` block."""
+    sizes, ellipsis, output = _einsum_sizes(arguments)
+    return _elements(sizes.get(letter, 1) for letter in output) * ellipsis
+
+
+def _einsum_work(arguments):
+    """A naive contraction's multiply-adds: the product of every letter's size."""
+    sizes, ellipsis, _ = _einsum_sizes(arguments)
+    return _elements(sizes.values()) * ellipsis
 
 
 def _take(arguments):
@@ -196,10 +226,13 @@ _ESTIMATES = {
     "broadcast_to": _broadcast_to, "tile": _tile, "repeat": _repeat, "pad": _pad,
     "one_hot": _one_hot, "multi_hot": _one_hot, "image.resize": _resize,
     "matmul": _matmul, "dot": _matmul, "outer": _product_of_inputs("x1", "x2"),
-    "inner": _product_of_inputs("x1", "x2"), "einsum": _einsum, "take": _take,
+    "einsum": _einsum, "take": _take,
     "take_along_axis": _take,
     **{name: _broadcast for name in _BROADCASTING},
 }
+
+# multiply-adds of the ops whose cost grows faster than their output
+_WORK_ESTIMATES = {"matmul": _matmul_work, "dot": _matmul_work, "einsum": _einsum_work}
 
 SAVEABLE_OP_NAMES = tuple(sorted(set(_ELEMENTWISE + _BROADCASTING + _NOT_GROWING)
                                  | set(_ESTIMATES) | set(_IMAGE_OPS)))
@@ -237,10 +270,11 @@ def op_name_for_keras(module, class_name):
 
 
 def check_output_size(name, function, args, kwargs):
-    """Refuse, before it runs, an op whose estimated output passes ``max_array_bytes``."""
+    """Refuse, before it runs, an op whose estimated output passes ``max_array_bytes`` or
+    whose estimated multiply-adds pass ``max_operation_flops``."""
     from kerlite import safe_loading
 
-    estimate = _ESTIMATES.get(name)
+    estimate, work = _ESTIMATES.get(name), _WORK_ESTIMATES.get(name)
     if estimate is None:
         return
     try:
@@ -250,6 +284,7 @@ def check_output_size(name, function, args, kwargs):
     arguments = dict(bound.arguments)
     try:
         elements = estimate(arguments)
+        flops = work(arguments) if work is not None else 0
         dtype = arguments.get("dtype")
         itemsize = max(4, numpy.dtype(dtype).itemsize) if dtype else 4
     except (TypeError, ValueError, KeyError, IndexError, OverflowError):
@@ -258,3 +293,5 @@ def check_output_size(name, function, args, kwargs):
             f"{args[1:] if args else ''} {kwargs}. Refused while loading.") from None
     safe_loading.check_array_bytes(elements * itemsize,
                                    f"an operation '{name}' producing {elements} elements")
+    safe_loading.check_operation_flops(flops, f"an operation '{name}' of {flops} "
+                                              "multiply-adds")

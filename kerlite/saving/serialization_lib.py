@@ -187,6 +187,7 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     module_objects = kwargs.pop("module_objects", None)
     if safe_loading.loading_in_progress():
         return _deserialize(config, custom_objects, module_objects)
+    safe_loading.check_json_depth(config)
     with safe_loading.safe_mode_scope(safe_mode):
         return _deserialize(config, custom_objects, module_objects)
 
@@ -440,9 +441,12 @@ class _KerasOperationCall:
         return cls(op_name_for_keras(module, class_name), config)
 
     def __call__(self, *args, **kwargs):
+        arguments = dict(self.arguments)
         if self.op_name == "get_item" and len(args) == 2 and isinstance(args[1], list):
             args = (args[0], tuple(args[1]))  # JSON has no tuples; Keras's GetItem does this
-        output = self.function(*args, **{**self.arguments, **kwargs})
+        if self.op_name == "einsum" and "subscripts" in arguments:
+            args = (arguments.pop("subscripts"), *args)  # Keras keeps it in the config
+        output = self.function(*args, **{**arguments, **kwargs})
         layer, node_index, _ = output._keras_history
         self._inbound_nodes.append(layer._inbound_nodes[node_index])
         return output

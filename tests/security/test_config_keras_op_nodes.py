@@ -18,7 +18,8 @@ def _keras_model_with_ops(keras3):
                ops.cast(ops.not_equal(x, 0.0), "float32"), ops.tile(ops.sum(x, axis=1), (1, 2)),
                ops.image.resize(ops.expand_dims(x, -1), (8, 6)),
                ops.matmul(x, ops.transpose(x, (0, 2, 1))),
-               ops.mean(x, axis=-1, keepdims=True), ops.concatenate([x, x * 2.0], axis=-1)]
+               ops.mean(x, axis=-1, keepdims=True), ops.concatenate([x, x * 2.0], axis=-1),
+               ops.einsum("bij,bkj->bik", x, x)]
     return keras3.Model(x, outputs)
 
 

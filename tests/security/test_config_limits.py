@@ -76,6 +76,31 @@ def test_json_and_from_config_are_bounded_too(tmp_path, loader):
     assert outcome == "ValueError" and "max_array_bytes" in message, (outcome, message)
 
 
+def _two_input_layers(size):
+    return [input_layer("a", shape=(size, size)), input_layer("b", shape=(size, size))]
+
+
+TIME_ATTACKS = {  # each needs about 10**12 multiply-adds: many minutes of NumPy
+    "matmul": lambda: _two_input_layers(8192) + [keras_op_layer(
+        "slow", "Matmul", [tensor_ref("a", shape=(None, 8192, 8192)),
+                           tensor_ref("b", shape=(None, 8192, 8192))])],
+    "einsum": lambda: _two_input_layers(8192) + [keras_op_layer(
+        "slow", "Einsum", [tensor_ref("a", shape=(None, 8192, 8192)),
+                           tensor_ref("b", shape=(None, 8192, 8192))],
+        {"subscripts": "bij,bjk->bik"})],
+}
+
+
+@pytest.mark.parametrize("attack", sorted(TIME_ATTACKS))
+def test_costly_products_chosen_by_the_file_are_bounded(tmp_path, attack):
+    config = functional(TIME_ATTACKS[attack](), ("slow", 0, 0), inputs=("a", 0, 0))
+    config["config"]["input_layers"] = [["a", 0, 0], ["b", 0, 0]]
+    path = write_keras_file(tmp_path / f"{attack}.keras", config)
+    outcome, message = run_load_in_subprocess(path)
+    assert outcome == "ValueError", (outcome, message)
+    assert "max_operation_flops" in message and "set_load_limits" in message, message
+
+
 def test_a_trusted_large_file_loads_after_raising_the_limit(tmp_path):
     layers = [input_layer(), kerlite_op_layer("big", "ones", [[300, 1000]])]
     path = write_keras_file(tmp_path / "large.keras", functional(layers, ("big", 0, 0)))
