@@ -9,8 +9,9 @@ A model file is untrusted input. While ``load_model`` / ``model_from_json`` /
   ``keras.config.enable_unsafe_deserialization()`` switches safe mode off for the
   calling thread only, as in Keras 3 (which keeps it in thread-local state).
 - **Limits** on what a file may ask for: JSON nesting depth, the bytes of any one
-  array it makes the loader create, and the work of one matrix product. Past a limit the load stops with a ValueError that
-  names the limit and says how to raise it for a trusted file::
+  array it makes the loader create, and the work of one matrix product. Past a limit
+  the load stops with a ValueError that names the limit and says how to raise it for a
+  trusted file::
 
       keras.config.set_load_limits(max_array_bytes=8 * 2**30)
 

@@ -70,8 +70,8 @@ class Lambda(Layer):
         """Rebuild the function from its saved form; stored bytecode of a lambda runs
         only when the load was asked with ``safe_mode=False`` (or after
         ``keras.config.enable_unsafe_deserialization()``)."""
-        from kerlite.saving.serialization_lib import (deserialize_keras_object, in_safe_mode,
-                                                     resolve_function_name)
+        from kerlite.saving.name_resolution import resolve_function_name
+        from kerlite.saving.serialization_lib import deserialize_keras_object, in_safe_mode
 
         config = dict(config)
         stored_code = [key for key in ("function", "output_shape")
