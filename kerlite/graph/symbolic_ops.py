@@ -15,7 +15,6 @@ from kerlite.graph import nest
 from kerlite.graph.dispatch import symbolic_dispatch  # noqa: F401  (re-exported)
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.layer import Layer
-from kerlite.ops.saveable_ops import check_output_size, saveable_op
 from kerlite.saving.object_registration import register_keras_serializable
 from kerlite.utils import naming
 
@@ -31,6 +30,8 @@ class _Slot:
 
 def _find_op(name):
     """The registered op of that public name (``add``, ``image.resize``); see saveable_ops."""
+    from kerlite.ops.saveable_ops import saveable_op  # ops sit above graph: import late
+
     function = saveable_op(name)
     if function is None:
         raise ValueError(
@@ -121,6 +122,8 @@ class OperationLayer(Layer):
 
         args, kwargs = nest.map_structure(fill, self.template)
         if safe_loading.loading_in_progress():  # a file chose these arguments
+            from kerlite.ops.saveable_ops import check_output_size
+
             check_output_size(self._op_name, self.function, args, kwargs)
         return self.function(*args, **kwargs)
 
