@@ -3,8 +3,11 @@
 The float type, epsilon and image layout live in ``kerlite.backend`` (these are the
 same functions); this module adds the switches Keras 3 keeps here:
 
-- ``enable_unsafe_deserialization()``: loading may run Python code stored in a file
-  (lambdas), as if every ``load_model`` were given ``safe_mode=False``.
+- ``enable_unsafe_deserialization()``: loading in this thread may run Python code stored
+  in a file (lambdas), as if every ``load_model`` were given ``safe_mode=False`` (per
+  thread, as in Keras 3; see ``kerlite.safe_loading``).
+- ``set_load_limits(...)`` / ``get_load_limits()`` (kerlite only): the limits on what a
+  loaded file may ask for (JSON depth, bytes of one array); raise them for trusted files.
 - ``disable_interactive_logging()``: progress bars and ``summary()`` go to Python's
   ``logging`` (logger ``"kerlite"``) instead of being printed.
 - ``set_max_epochs(n)`` / ``set_max_steps_per_epoch(n)``: cap every ``fit`` (and every
@@ -17,9 +20,10 @@ import os
 
 from kerlite.backend import (backend, epsilon, floatx, image_data_format, set_backend,
                              set_epsilon, set_floatx, set_image_data_format)
+from kerlite.safe_loading import (enable_unsafe_deserialization, get_load_limits,
+                                  set_load_limits, unsafe_deserialization_enabled)
 
 _settings = {
-    "unsafe_deserialization": False,
     "interactive_logging": True,
     "max_epochs": int(os.environ["KERAS_MAX_EPOCHS"])
     if "KERAS_MAX_EPOCHS" in os.environ else None,
@@ -32,17 +36,8 @@ __all__ = [
     "image_data_format", "set_image_data_format", "enable_unsafe_deserialization",
     "enable_interactive_logging", "disable_interactive_logging",
     "is_interactive_logging_enabled", "max_epochs", "set_max_epochs",
-    "max_steps_per_epoch", "set_max_steps_per_epoch",
+    "max_steps_per_epoch", "set_max_steps_per_epoch", "set_load_limits", "get_load_limits",
 ]
-
-
-def enable_unsafe_deserialization():
-    """Let every load run Python code stored in files (lambdas). Only for files you trust."""
-    _settings["unsafe_deserialization"] = True
-
-
-def unsafe_deserialization_enabled():
-    return _settings["unsafe_deserialization"]
 
 
 def enable_interactive_logging():

@@ -18,6 +18,7 @@ def restore_config():
     yield
     config._settings.clear()
     config._settings.update(saved)
+    keras.safe_loading.disable_unsafe_deserialization()  # per-thread, not in _settings
 
 
 def _tiny_model():

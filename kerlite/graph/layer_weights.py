@@ -4,11 +4,13 @@ Mixed into ``Layer``. Weight order is Keras's: the layer's own weights in creati
 order, then each nested layer's. ``get_weights``/``set_weights`` speak NumPy.
 """
 
+import math
+
 import numpy
 
 from kerlite.graph import nest
 
-from kerlite import backend
+from kerlite import backend, safe_loading
 from kerlite.autodiff.variable import Variable
 
 
@@ -37,6 +39,10 @@ class WeightsMixin:
         shape = () if shape is None else tuple(shape)
         if initializer is None:
             initializer = "glorot_uniform" if "float" in dtype else "zeros"
+        if safe_loading.loading_in_progress():  # sizes chosen by a file
+            safe_loading.check_array_bytes(
+                math.prod(shape) * numpy.dtype(dtype).itemsize,
+                f"a weight of shape {shape} in layer {self.name!r}")
         initializer = initializers.get(initializer)
         variable = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
                             name=name or "variable")

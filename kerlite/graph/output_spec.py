@@ -6,7 +6,9 @@ If some input sizes are unknown (None), it runs twice with different stand-in si
 an output axis whose size changes between the two runs is unknown (None) too.
 """
 
-from kerlite import backend
+import math
+
+from kerlite import backend, safe_loading
 from kerlite.autodiff.tensor import Tensor, _Recording
 from kerlite.graph import nest
 from kerlite.graph.keras_tensor import KerasTensor
@@ -35,6 +37,10 @@ def _zeros_for(tensor, trial):
     sizes = [_BATCH_SIZES[trial] if (axis == 0 and n is None) else
              (_AXIS_SIZES[trial] if n is None else n)
              for axis, n in enumerate(tensor.shape)]
+    if safe_loading.loading_in_progress():  # shapes chosen by a file
+        safe_loading.check_array_bytes(
+            math.prod(sizes) * xp.dtype(tensor.dtype).itemsize,
+            f"a tensor of shape {tuple(tensor.shape)}")
     return Tensor(xp.zeros(sizes, dtype=tensor.dtype))
 
 

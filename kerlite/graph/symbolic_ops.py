@@ -4,8 +4,13 @@ Each such operation becomes a small weightless layer (an ``OperationLayer``) in 
 graph, as Keras 3 makes an Operation: its node keeps the tensor arguments, and the
 constant arguments (``2``, the slice) are stored on the layer. ``model.layers`` leaves
 these out (as Keras does); ``model._operations`` and the summary include them.
+
+A saved op is found again by its public name in one explicit registry
+(``kerlite.ops.saveable_ops``): a file cannot name anything else, and ops that take
+functions or run loops (``cond``, ``scan``...) cannot be saved or loaded at all.
 """
 
+from kerlite import safe_loading
 from kerlite.graph import nest
 from kerlite.graph.dispatch import symbolic_dispatch  # noqa: F401  (re-exported)
 from kerlite.graph.keras_tensor import KerasTensor
@@ -24,14 +29,17 @@ class _Slot:
 
 
 def _find_op(name):
-    """``kerlite.ops.<name>``; a dotted name reaches a submodule (``image.resize``)."""
-    from kerlite import ops
+    """The registered op of that public name (``add``, ``image.resize``); see saveable_ops."""
+    from kerlite.ops.saveable_ops import saveable_op  # ops sit above graph: import late
 
-    function = ops
-    for part in name.split("."):
-        function = getattr(function, part, None)
-        if function is None:
-            raise TypeError(f"kerlite.ops has no operation {name!r} for symbolic tensors.")
+    function = saveable_op(name)
+    if function is None:
+        raise ValueError(
+            f"The operation {name!r} is not one a saved model may use: only the pure "
+            "tensor operations listed in kerlite.ops.saveable_ops.SAVEABLE_OP_NAMES are "
+            "saved and loaded (no control flow, loops, I/O or functions of functions). "
+            "To save such a computation, wrap it in a Layer subclass registered with "
+            "@keras.saving.register_keras_serializable().")
     return function
 
 
@@ -104,20 +112,35 @@ class OperationLayer(Layer):
         tensors = inputs if isinstance(inputs, list) else [inputs]
 
         def fill(value):
-            return tensors[value.index] if isinstance(value, _Slot) else value
+            if not isinstance(value, _Slot):
+                return value
+            if not (isinstance(value.index, int) and 0 <= value.index < len(tensors)):
+                raise ValueError(
+                    f"Operation '{self.name}' refers to tensor input {value.index!r}, but "
+                    f"it was called with {len(tensors)} tensor(s).")
+            return tensors[value.index]
 
         args, kwargs = nest.map_structure(fill, self.template)
+        if safe_loading.loading_in_progress():  # a file chose these arguments
+            from kerlite.ops.saveable_ops import check_output_size
+
+            check_output_size(self._op_name, self.function, args, kwargs)
         return self.function(*args, **kwargs)
 
     def get_config(self):
+        _find_op(self._op_name)  # refuse to save what could not be loaded
         return {"name": self.name, "function": self._op_name,
                 "template": _encode(list(self.template))}
 
     @classmethod
     def from_config(cls, config):
+        function = _find_op(config["function"])
         args, kwargs = _decode(config["template"])
+        if not isinstance(args, list) or not isinstance(kwargs, dict):
+            raise ValueError(f"Invalid operation config for {config.get('name')!r}: "
+                             "`template` must be [args list, kwargs dict].")
         op_class = _op_class(config["function"])
-        return op_class(_find_op(config["function"]), (args, kwargs), name=config["name"])
+        return op_class(function, (args, kwargs), name=config["name"])
 
 
 register_keras_serializable(package="kerlite", name="OperationLayer")(OperationLayer)

@@ -1,13 +1,19 @@
 """Model helpers of ``keras.models``: rebuild a model from JSON, or clone one."""
 
-import json
-
 
 def model_from_json(json_string, custom_objects=None):
-    """The model described by ``model.to_json()`` (new weights, same architecture)."""
-    from kerlite.saving.serialization_lib import deserialize_keras_object
+    """The model described by ``model.to_json()`` (new weights, same architecture).
 
-    return deserialize_keras_object(json.loads(json_string), custom_objects=custom_objects)
+    The JSON is untrusted input, read in safe mode (stored lambdas are refused unless
+    ``keras.config.enable_unsafe_deserialization()`` was called), within the load limits;
+    anything but a model is refused with a ValueError.
+    """
+    from kerlite.models.model import Model
+    from kerlite.saving.serialization_lib import deserialize_model, parse_config_json
+
+    config = parse_config_json(json_string, "model JSON")
+    return deserialize_model(config, Model, custom_objects=custom_objects,
+                             source="model JSON")
 
 
 def clone_model(model, custom_objects=None):

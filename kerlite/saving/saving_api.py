@@ -50,9 +50,26 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     Args:
         custom_objects: ``{"Name": class_or_function}`` for your own classes.
         compile: also restore the loss, metrics and optimizer (with its state).
-        safe_mode: refuse to run Python code stored in the file (lambdas).
+        safe_mode: refuse to run Python code stored in the file (lambdas). A load
+            reached from inside a safe load stays safe whatever it asks (see SECURITY.md).
+
+    Returns a model, or raises: a file whose config describes anything else (a function,
+    a list, a layer) is refused, as are files past the load limits
+    (``keras.config.set_load_limits``).
     """
     filepath = os.fspath(filepath)
+    try:
+        return _load_model(filepath, custom_objects, compile, safe_mode)
+    except RecursionError:
+        from kerlite import safe_loading
+
+        raise safe_loading.limit_error(
+            "max_json_depth", "more than Python can parse",
+            f"a config in {filepath!r} nested deeper than Python's recursion limit"
+        ) from None
+
+
+def _load_model(filepath, custom_objects, compile, safe_mode):
     if os.path.isdir(filepath):
         return saving_lib.load_model_from_folder(filepath, custom_objects, compile,
                                                  safe_mode)

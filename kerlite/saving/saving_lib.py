@@ -222,8 +222,10 @@ def _model_from_parts(config, weights, filepath, custom_objects, compile, safe_m
     if not compile and isinstance(config, dict):
         config = dict(config)
         config.pop("compile_config", None)
-    model = serialization_lib.deserialize_keras_object(
-        config, custom_objects=custom_objects, safe_mode=safe_mode)
+    from kerlite.models.model import Model
+
+    model = serialization_lib.deserialize_model(  # a model or a ValueError, nothing else
+        config, Model, custom_objects, safe_mode, source=f"config.json of {filepath!r}")
     with _open_h5(weights, filepath) as h5:
         if compile and getattr(model, "optimizer", None) is not None:
             _build_optimizer_state(model, h5)

@@ -3,32 +3,25 @@
 An object becomes ``{"module", "class_name", "config", "registered_name"}`` (plus
 ``build_config`` / ``compile_config`` for layers and models). kerlite writes the
 ``keras.*`` module names, so Keras 3 can read what kerlite saves, and reads Keras 3's
-files by looking each class name up among kerlite's own classes.
+files by looking each class name up among kerlite's own classes
+(``name_resolution``: the only place a name in a file is resolved).
+
+Loading is safe by default (see SECURITY.md): stored code is refused in safe mode, every
+value is checked against the load limits of ``kerlite.safe_loading``.
 """
 
 import inspect
+import json
 import types
 
 import numpy
 
-from kerlite import config as config_module
-from kerlite.saving import object_registration
+from kerlite import safe_loading
+from kerlite.saving import name_resolution, object_registration
+from kerlite.saving.name_resolution import (NON_MODELING_FUNCTIONS,  # noqa: F401 (re-exported)
+                                            builtin_objects, resolve_function_name)
 
 PLAIN_TYPES = (str, int, float, bool, type(None))
-
-# kerlite package -> the Keras module name written into configs.
-_PUBLIC_MODULES = (
-    ("kerlite.layers", "keras.layers"),
-    ("kerlite.initializers", "keras.initializers"),
-    ("kerlite.regularizers", "keras.regularizers"),
-    ("kerlite.constraints", "keras.constraints"),
-    ("kerlite.optimizers.schedules", "keras.optimizers.schedules"),
-    ("kerlite.optimizers", "keras.optimizers"),
-    ("kerlite.losses", "keras.losses"),
-    ("kerlite.metrics", "keras.metrics"),
-    ("kerlite.activations", "keras.activations"),
-    ("kerlite.random", "keras.random"),
-)
 
 
 def _public_module(cls):
@@ -38,7 +31,7 @@ def _public_module(cls):
         return "keras.src.models.functional"
     if cls.__name__ in ("Sequential", "Model") and module.startswith("kerlite."):
         return "keras"
-    for prefix, public in _PUBLIC_MODULES:
+    for prefix, public in name_resolution.PUBLIC_MODULES:
         if module.startswith(prefix + ".") or module == prefix:
             return public
     return None
@@ -102,7 +95,7 @@ def _serialize_instance(obj):
             f"It returned: {inner!r}"
         )
     cls = type(obj)
-    registered = object_registration._GLOBAL_CUSTOM_NAMES.get(cls)
+    registered = _registered_name_of(cls)
     module = _public_module(cls) if registered is None else cls.__module__
     config = {
         "module": module if module is not None else cls.__module__,
@@ -120,6 +113,18 @@ def _serialize_instance(obj):
     if compile_config is not None:
         config["compile_config"] = serialize_keras_object(compile_config)
     return config
+
+
+def _registered_name_of(cls):
+    """The registered name of ``cls``, or of the class it was made from under the same
+    name (a registered Model subclass built with inputs/outputs becomes a Functional
+    twin of that name)."""
+    for klass in cls.__mro__:
+        if klass.__name__ != cls.__name__:
+            return None
+        if klass in object_registration._GLOBAL_CUSTOM_NAMES:
+            return object_registration._GLOBAL_CUSTOM_NAMES[klass]
+    return None
 
 
 def _dump_function(fn):
@@ -141,12 +146,10 @@ def _load_function(config):
                               tuple(defaults) if defaults else None)
 
 
-_SAFE_MODE = [True]  # the innermost load's safe_mode, for nested from_config calls
-
-
 def in_safe_mode():
-    """Whether the load in progress refuses stored code (True outside any load)."""
-    return _SAFE_MODE[-1]
+    """Whether the load in progress refuses stored code: True/False inside a load, None
+    outside one (then loads default to safe), as Keras's ``in_safe_mode``."""
+    return safe_loading.in_safe_mode()
 
 
 class UnsafeLoadError(ValueError):
@@ -156,70 +159,98 @@ class UnsafeLoadError(ValueError):
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
     """Rebuild the object that ``serialize_keras_object`` described.
 
-    Unknown classes raise a TypeError naming the class and how to provide it
-    (``custom_objects=`` or ``@register_keras_serializable``). Stored Python code
-    (lambdas) is refused unless ``safe_mode=False``.
+    As in Keras 3: a plain string comes back unchanged unless it names a custom or
+    registered object; unknown classes raise a TypeError naming the class and how to
+    provide it (``custom_objects=`` or ``@register_keras_serializable``). Stored Python
+    code (lambdas) is refused unless ``safe_mode=False``. Inside a load in progress the
+    load's safe mode applies (a nested ``safe_mode=False`` cannot switch it off).
     """
     module_objects = kwargs.pop("module_objects", None)
-    if config_module.unsafe_deserialization_enabled():
-        safe_mode = False
-    _SAFE_MODE.append(bool(safe_mode) and _SAFE_MODE[-1] if len(_SAFE_MODE) > 1
-                      else bool(safe_mode))
+    if safe_loading.loading_in_progress():
+        return _deserialize(config, custom_objects, module_objects)
+    safe_loading.check_json_depth(config)
+    with safe_loading.safe_mode_scope(safe_mode):
+        return _deserialize(config, custom_objects, module_objects)
+
+
+def parse_config_json(text, source="config"):
+    """``json.loads`` with the depth limit: a clear ValueError, never a RecursionError."""
     try:
-        return _deserialize(config, custom_objects, _SAFE_MODE[-1], module_objects)
-    finally:
-        _SAFE_MODE.pop()
+        config = json.loads(text)
+    except RecursionError:
+        raise safe_loading.limit_error(
+            "max_json_depth", "more than Python can parse",
+            f"a {source} nested deeper than Python's recursion limit") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"The {source} is not valid JSON ({error}).") from error
+    safe_loading.check_json_depth(config, source)
+    return config
 
 
-def _deserialize(config, custom_objects, safe_mode, module_objects):
-    if config is None or isinstance(config, PLAIN_TYPES) and not isinstance(config, str):
-        return config
+def deserialize_model(config, model_class, custom_objects=None, safe_mode=True,
+                      source="config"):
+    """The model a saved config describes, or a ValueError: a config that is not an
+    object description, or that rebuilds something other than a ``model_class``
+    (a function, a list, a number, a layer...), is refused."""
+    safe_loading.check_json_depth(config, source)
+    if (not isinstance(config, dict) or not isinstance(config.get("class_name"), str)
+            or not isinstance(config.get("config"), dict)
+            or config["class_name"].startswith("__") or config["class_name"] == "function"):
+        raise ValueError(
+            f"The {source} does not describe a model: expected a dict with 'class_name' "
+            f"and a 'config' dict, got {name_resolution.preview(config)}.")
+    with safe_loading.safe_mode_scope(safe_mode):
+        model = deserialize_keras_object(config, custom_objects=custom_objects)
+    if not isinstance(model, model_class):
+        raise ValueError(
+            f"The {source} describes a {type(model).__name__} "
+            f"({config['class_name']!r}), not a model; load_model and model_from_json "
+            "only return models.")
+    return model
+
+
+def _deserialize(config, custom_objects, module_objects):
+    """The recursive work of deserialize_keras_object (the safe mode is already set)."""
     if isinstance(config, str):
-        return _lookup_function_or_class(config, custom_objects, module_objects)
+        found = name_resolution.custom_object(config, custom_objects, module_objects)
+        return config if found is None else found
+    if config is None or isinstance(config, PLAIN_TYPES):
+        return config
     if isinstance(config, (list, tuple)):
-        return [deserialize_keras_object(c, custom_objects, safe_mode) for c in config]
+        return [_deserialize(c, custom_objects, module_objects) for c in config]
     if not isinstance(config, dict):
-        raise TypeError(f"Could not parse config: {config!r}")
+        raise TypeError(f"Could not parse config: {name_resolution.preview(config)}")
     if "class_name" not in config or "config" not in config:
-        return {key: deserialize_keras_object(value, custom_objects, safe_mode)
-                if isinstance(value, (dict, list)) else value
+        return {key: _deserialize(value, custom_objects, module_objects)
                 for key, value in config.items()}
 
     class_name, inner = config["class_name"], config["config"]
-    if class_name == "__numpy__":
-        return numpy.array(inner["value"], dtype=inner["dtype"])
-    if class_name == "__bytes__":
-        return inner["value"].encode("utf-8")
-    if class_name in ("__tensor__",):
-        from kerlite import ops
-
-        return ops.convert_to_tensor(numpy.array(inner["value"], dtype=inner["dtype"]))
-    if class_name == "__lambda__":
-        if safe_mode:
-            raise UnsafeLoadError(
-                "Requested the deserialization of a Python lambda (its bytecode is "
-                "stored in the file). Running code from a file is unsafe, so it is "
-                "refused in safe mode. If you trust the file, load it with "
-                "`safe_mode=False`; better, replace the lambda with a named function "
-                "registered with @keras.saving.register_keras_serializable()."
-            )
-        return _load_function(inner)
+    if not isinstance(class_name, str):
+        raise TypeError("'class_name' must be a string. Received: "
+                        f"{name_resolution.preview(class_name)}")
+    special = _SPECIAL_VALUES.get(class_name)
+    if special is not None:
+        return special(inner if inner is not None else {}, custom_objects, module_objects)
     if class_name == "function":
-        name = config.get("registered_name") or inner
-        return _lookup_function_or_class(name, custom_objects, module_objects,
-                                         fallback=inner)
+        return name_resolution.lookup_function(config, custom_objects, module_objects)
 
-    cls = _lookup_class(config, custom_objects, module_objects)
-    inner = _clean_inner_config(inner, class_name)
-    if hasattr(cls, "from_config"):
-        with object_registration.custom_object_scope(custom_objects or {}):
-            parameters = inspect.signature(cls.from_config).parameters
-            if "custom_objects" in parameters:
-                instance = cls.from_config(inner, custom_objects=custom_objects)
-            else:
-                instance = cls.from_config(inner)
-    else:
-        instance = cls(**inner)
+    cls = name_resolution.lookup_class(config, custom_objects, module_objects)
+    if isinstance(cls, types.FunctionType):  # a registered function saved as a class
+        return cls
+    if not hasattr(cls, "from_config"):
+        raise TypeError(
+            f"Unable to reconstruct an instance of '{class_name}' because the class is "
+            "missing a `from_config()` method.")
+    inner = _clean_inner_config(inner if inner is not None else {}, class_name)
+    if not isinstance(inner, dict):
+        raise TypeError(f"Expected 'config' to be a dict for {class_name}, instead got "
+                        f"{type(inner).__name__}.")
+    with object_registration.custom_object_scope(custom_objects or {}):
+        parameters = inspect.signature(cls.from_config).parameters
+        if "custom_objects" in parameters:
+            instance = cls.from_config(inner, custom_objects=custom_objects)
+        else:
+            instance = cls.from_config(inner)
     build_config = config.get("build_config")
     if build_config and hasattr(instance, "build_from_config"):
         instance.build_from_config(build_config)
@@ -227,6 +258,85 @@ def _deserialize(config, custom_objects, safe_mode, module_objects):
     if compile_config and hasattr(instance, "compile_from_config"):
         instance.compile_from_config(compile_config)
     return instance
+
+
+# Plain dtypes a stored array may have: booleans, numbers, fixed-size strings.
+_ARRAY_DTYPE_KINDS = frozenset("biufcUS")
+
+
+def _stored_array(inner, kind):
+    """A ``__numpy__`` / ``__tensor__`` value as a NumPy array, checked: a plain dtype (no
+    object, sub-array or structured dtype) and at most ``max_array_bytes``."""
+    if not isinstance(inner, dict) or not isinstance(inner.get("dtype"), str):
+        raise ValueError(f"A stored {kind} value needs a 'value' and a 'dtype' name.")
+    try:
+        dtype = numpy.dtype(inner["dtype"])
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"A stored {kind} value has an unknown dtype "
+                         f"{inner['dtype']!r} ({error}).") from None
+    if dtype.kind not in _ARRAY_DTYPE_KINDS or dtype.subdtype is not None or dtype.names:
+        raise ValueError(
+            f"A stored {kind} value asks for the dtype {inner['dtype']!r}; only plain "
+            "bool, integer, float, complex and string dtypes are loaded (no object, "
+            "structured or sub-array dtypes).")
+    try:
+        raw = numpy.array(inner.get("value"))
+    except ValueError as error:
+        raise ValueError(f"A stored {kind} value is not a rectangular array ({error}).") \
+            from None
+    if raw.dtype.kind not in _ARRAY_DTYPE_KINDS:
+        raise ValueError(f"A stored {kind} value holds {raw.dtype} data, not numbers or "
+                         "strings.")
+    safe_loading.check_array_bytes(raw.size * max(dtype.itemsize, 1),
+                                   f"a stored {kind} value of {raw.size} x {dtype}")
+    return raw.astype(dtype)
+
+
+def _numpy_value(inner, custom_objects, module_objects):
+    return _stored_array(inner, "__numpy__")
+
+
+def _tensor_value(inner, custom_objects, module_objects):
+    from kerlite import ops
+
+    return ops.convert_to_tensor(_stored_array(inner, "__tensor__"))
+
+
+def _bytes_value(inner, custom_objects, module_objects):
+    if not isinstance(inner, dict) or not isinstance(inner.get("value"), str):
+        raise ValueError("A stored __bytes__ value needs a 'value' string.")
+    return inner["value"].encode("utf-8")
+
+
+def _slice_value(inner, custom_objects, module_objects):
+    parts = [inner.get(key) if isinstance(inner, dict) else None
+             for key in ("start", "stop", "step")]
+    for part in parts:
+        if part is not None and not isinstance(part, int):
+            raise ValueError(f"A stored __slice__ needs int or null bounds. Received: {parts}")
+    return slice(*parts)
+
+
+def _ellipsis_value(inner, custom_objects, module_objects):
+    return Ellipsis
+
+
+def _lambda_value(inner, custom_objects, module_objects):
+    if safe_loading.in_safe_mode() is not False:
+        raise UnsafeLoadError(
+            "Requested the deserialization of a Python lambda (its bytecode is stored in "
+            "the file). Running code from a file is unsafe, so it is refused in safe "
+            "mode. If you trust the file, load it with `safe_mode=False` or call "
+            "`keras.config.enable_unsafe_deserialization()`; better, replace the lambda "
+            "with a named function registered with "
+            "@keras.saving.register_keras_serializable().")
+    return _load_function(inner)
+
+
+_SPECIAL_VALUES = {
+    "__numpy__": _numpy_value, "__tensor__": _tensor_value, "__bytes__": _bytes_value,
+    "__slice__": _slice_value, "__ellipsis__": _ellipsis_value, "__lambda__": _lambda_value,
+}
 
 
 # Options of Keras 3 that kerlite does not implement, with the value that means "off".
@@ -262,120 +372,3 @@ def _clean_inner_config(inner, class_name=""):
                 )
             del inner[option]
     return inner
-
-
-class _KerasOperationCall:
-    """Stands for an operation node of a Keras 3 file (``NotEqual``, ``Add``... from
-    ``keras.src.ops``, e.g. the mask Keras computes after ``Embedding(mask_zero=True)``).
-
-    Calling it applies the kerlite op of the same name to KerasTensors, which adds an
-    operation node to the graph; ``_inbound_nodes`` lists those nodes so that later
-    calls can find their outputs, as with a layer.
-    """
-
-    def __init__(self, op_name):
-        from kerlite import ops
-
-        if not hasattr(ops, op_name):
-            raise TypeError(
-                f"This file uses the Keras operation '{op_name}', which kerlite.ops does "
-                "not have."
-            )
-        self.function = getattr(ops, op_name)
-        self._inbound_nodes = []
-
-    @classmethod
-    def for_class(cls, class_name):
-        from kerlite.utils.naming import to_snake_case
-
-        return cls(to_snake_case(class_name))
-
-    def __call__(self, *args, **kwargs):
-        output = self.function(*args, **kwargs)
-        layer, node_index, _ = output._keras_history
-        self._inbound_nodes.append(layer._inbound_nodes[node_index])
-        return output
-
-
-def _lookup_class(config, custom_objects, module_objects):
-    class_name = config["class_name"]
-    registered = config.get("registered_name")
-    if str(config.get("module", "")).startswith("keras.src.ops."):
-        return _KerasOperationFactory(class_name)
-    for name in (registered, class_name):
-        if name:
-            found = object_registration.get_registered_object(
-                name, custom_objects, module_objects)
-            if found is not None:
-                return found
-    found = builtin_objects(config.get("module")).get(class_name)
-    if found is not None and inspect.isclass(found):
-        return found
-    raise TypeError(
-        f"Could not locate class '{class_name}' (module {config.get('module')!r}). "
-        "kerlite has no built-in class of that name. If it is your own class, pass "
-        f"custom_objects={{'{class_name}': {class_name}}} to the loading function, or "
-        "decorate the class with @keras.saving.register_keras_serializable()."
-    )
-
-
-class _KerasOperationFactory:
-    """What ``from_config`` needs: a Keras op config rebuilds a _KerasOperationCall."""
-
-    def __init__(self, class_name):
-        self.class_name = class_name
-
-    def from_config(self, config):
-        return _KerasOperationCall.for_class(self.class_name)
-
-
-def _lookup_function_or_class(name, custom_objects, module_objects, fallback=None):
-    found = object_registration.get_registered_object(name, custom_objects, module_objects)
-    if found is None:
-        found = builtin_objects().get(name)
-    if found is None and fallback is not None and fallback != name:
-        found = builtin_objects().get(fallback)
-    if found is None:
-        raise TypeError(
-            f"Could not locate function '{name}'. If it is your own function, pass "
-            f"custom_objects={{'{name}': {name}}} to the loading function, or decorate "
-            "it with @keras.saving.register_keras_serializable()."
-        )
-    return found
-
-
-_PACKAGES = ("kerlite.layers", "kerlite.models", "kerlite.activations", "kerlite.losses",
-             "kerlite.metrics", "kerlite.initializers", "kerlite.regularizers",
-             "kerlite.constraints", "kerlite.optimizers", "kerlite.optimizers.schedules")
-_BY_PACKAGE = {}
-
-
-def _package_objects(package):
-    """Public classes and functions of one kerlite package, by name (cached)."""
-    if package not in _BY_PACKAGE:
-        import importlib
-
-        try:
-            module = importlib.import_module(package)
-        except ImportError:
-            return {}
-        _BY_PACKAGE[package] = {
-            name: value for name, value in vars(module).items()
-            if not name.startswith("_") and callable(value)
-        }
-    return _BY_PACKAGE[package]
-
-
-def builtin_objects(module=None):
-    """Public kerlite classes and functions by name; ``module`` (as Keras writes it,
-    e.g. ``"keras.metrics"``) is searched first, so a metric and a loss of the same
-    name are told apart."""
-    found = {}
-    preferred = [kerlite for kerlite, public in _PUBLIC_MODULES if public == module]
-    for package in preferred + list(_PACKAGES):
-        for name, value in _package_objects(package).items():
-            found.setdefault(name, value)
-    from kerlite.random import SeedGenerator
-
-    found.setdefault("SeedGenerator", SeedGenerator)
-    return found

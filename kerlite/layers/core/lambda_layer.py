@@ -68,16 +68,31 @@ class Lambda(Layer):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """Rebuild the function from its saved form; stored bytecode of a lambda runs
-        only when the load was asked with ``safe_mode=False``."""
+        only when the load was asked with ``safe_mode=False`` (or after
+        ``keras.config.enable_unsafe_deserialization()``)."""
+        from kerlite.saving.name_resolution import resolve_function_name
         from kerlite.saving.serialization_lib import deserialize_keras_object, in_safe_mode
 
         config = dict(config)
+        stored_code = [key for key in ("function", "output_shape")
+                       if isinstance(config.get(key), dict)
+                       and config[key].get("class_name") == "__lambda__"]
+        if stored_code and in_safe_mode() is not False:
+            raise ValueError(
+                f"Refusing to load the Lambda layer {config.get('name')!r} (class "
+                f"Lambda): its {' and '.join(stored_code)} is a Python lambda whose "
+                "bytecode is stored in the file, and running code from a file is "
+                "unsafe, so safe mode refuses it. If you trust the file, load it with "
+                "`keras.saving.load_model(path, safe_mode=False)` or call "
+                "`keras.config.enable_unsafe_deserialization()` first.")
         config["function"] = deserialize_keras_object(
             config["function"], custom_objects=custom_objects, safe_mode=in_safe_mode())
         if isinstance(config.get("output_shape"), dict):
             config["output_shape"] = deserialize_keras_object(
                 config["output_shape"], custom_objects=custom_objects,
                 safe_mode=in_safe_mode())
+        if isinstance(config["function"], str):  # a built-in function saved by name
+            config["function"] = resolve_function_name(config["function"], custom_objects)
         return super().from_config(config)
 
     def get_config(self):

@@ -51,7 +51,7 @@ def read_vocabulary_file(kind, path, encoding, output_mode):
     """The lines of a vocabulary file, one token each (trailing empty lines dropped)."""
     from kerlite.saving import serialization_lib
 
-    if len(serialization_lib._SAFE_MODE) > 1 and serialization_lib.in_safe_mode():
+    if serialization_lib.in_safe_mode() is True:  # a safe load in progress
         raise ValueError(
             f"{kind}: the model being loaded asks to read the vocabulary file {path!r}, "
             "outside the model file. Load with safe_mode=False if you trust it.")
