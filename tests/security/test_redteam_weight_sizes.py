@@ -25,8 +25,6 @@ CASES = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch safety-config: add_weight checks "
-                   "max_array_bytes while a load is in progress")
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_huge_weights_in_a_config_are_refused_before_allocation(case):
     class_name, arguments, batch_shape = CASES[case]
