@@ -31,11 +31,18 @@ def shapes_to_tensors(shapes, dtype):
 
 
 def _zeros_for(tensor, trial):
+    """A stand-in for ``tensor``: zeros (True for a bool tensor: a mask that keeps every
+    step), carrying a stand-in of its mask if it has one."""
     xp = backend.get_array_module()
     sizes = [_BATCH_SIZES[trial] if (axis == 0 and n is None) else
              (_AXIS_SIZES[trial] if n is None else n)
              for axis, n in enumerate(tensor.shape)]
-    return Tensor(xp.zeros(sizes, dtype=tensor.dtype))
+    fill = xp.ones if tensor.dtype == "bool" else xp.zeros
+    stand_in = Tensor(fill(sizes, dtype=tensor.dtype))
+    mask = getattr(tensor, "_keras_mask", None)
+    if isinstance(mask, KerasTensor):
+        stand_in._keras_mask = _zeros_for(mask, trial)
+    return stand_in
 
 
 def _run(layer, args, kwargs, trial):
