@@ -9,6 +9,7 @@ an output axis whose size changes between the two runs is unknown (None) too.
 from kerlite import backend
 from kerlite.autodiff.tensor import Tensor, _Recording
 from kerlite.graph import nest
+from kerlite.graph.call_context import CallContext
 from kerlite.graph.keras_tensor import KerasTensor
 
 _BATCH_SIZES = (2, 3)  # stand-ins for an unknown batch axis, one per trial run
@@ -56,8 +57,10 @@ def _run(layer, args, kwargs, trial):
 
 def infer_output_spec(layer, args, kwargs):
     """KerasTensors describing ``layer.call(*args, **kwargs)`` (no Node recorded)."""
-    depth = _Recording.depth
+    depth, trial = _Recording.depth, CallContext.shape_trial
     _Recording.depth = 0  # no gradients for the trial runs
+    CallContext.shape_trial = any(t.shape and t.shape[0] is None for t in nest.flatten(
+        [args, kwargs]) if isinstance(t, KerasTensor))  # the batch size is a stand-in
     saved_losses = [(inner, list(inner._losses)) for inner in layer._flatten_layers()]
     unknown = any(None in t.shape for t in nest.flatten([args, kwargs])
                   if isinstance(t, KerasTensor))
@@ -67,7 +70,7 @@ def infer_output_spec(layer, args, kwargs):
         if unknown:  # a second run tells which output sizes follow the unknown ones
             outputs = _run(layer, args, kwargs, 1)
     finally:
-        _Recording.depth = depth
+        _Recording.depth, CallContext.shape_trial = depth, trial
         for inner, losses in saved_losses:  # losses of a trial run on zeros are not real
             inner._losses[:] = losses
     second = nest.flatten(outputs)

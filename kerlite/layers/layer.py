@@ -43,6 +43,7 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
     """
 
     built = False  # until build() has run (also if a subclass forgot super().__init__)
+    _call_positional = ()  # call's positional parameters after self (per subclass)
 
     def __new__(cls, *args, **kwargs):
         layer = super().__new__(cls)
@@ -53,6 +54,9 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
         super().__init_subclass__(**kwargs)
         parameters = inspect.signature(cls.call).parameters
         cls._call_params = frozenset(parameters)
+        cls._call_positional = tuple(
+            name for name, p in parameters.items()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))[1:]  # after self
         if "build" in cls.__dict__:
             cls.build = _mark_built_after(cls.__dict__["build"])
 
@@ -139,9 +143,30 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
             args = (kwargs.pop("inputs"),)
         if not kwargs and len(args) == 1 and type(args[0]) is Tensor:  # eager layer(x)
             return self._eager_call(args, kwargs)
+        if len(args) > 1:
+            args, kwargs = self._context_arguments_by_name(args, kwargs)
         if any_symbolic(args) or (kwargs and any_symbolic(kwargs)):
             return self._symbolic_call(args, kwargs)
         return self._eager_call(args, kwargs)
+
+    def _context_arguments_by_name(self, args, kwargs):
+        """``model(x, True)``: a ``training`` or ``mask`` given by position becomes a
+        keyword (with the arguments after it), as Keras binds them to ``call``'s
+        signature; the other positional arguments stay (``layer(query, value)``)."""
+        positional = self._call_positional
+        where = [positional.index(name) for name in ("training", "mask")
+                 if name in positional and positional.index(name) < len(args)]
+        if not where:
+            return args, kwargs
+        first = min(where)
+        kwargs = dict(kwargs)
+        for name, value in zip(positional[first:], args[first:]):
+            if name in kwargs:
+                raise TypeError(
+                    f'Layer "{self.name}" got two values for argument `{name}`: one by '
+                    "position and one by keyword.")
+            kwargs[name] = value
+        return args[:first], kwargs
 
     def _check_initialized(self):
         if "_inbound_nodes" not in self.__dict__:
@@ -308,10 +333,23 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
         required = [p for p in parameters.values() if p.default is p.empty
                     and p.kind == p.POSITIONAL_OR_KEYWORD]
         if len(required) > 1 and len(args) >= len(required):
-            self.build(*[_shapes_of(arg) for arg in args[:len(required)]])
+            build_args = [_shapes_of(arg) for arg in args[:len(required)]]
         else:
-            self.build(shapes)
+            build_args = [shapes]
+        self.build(*build_args)
         self.built = True
+        self._record_build_shapes(build_args)
+
+    def _record_build_shapes(self, build_args):
+        """Keep the shapes ``build`` received (as Keras's ``_build_shapes_dict``): the
+        summary shows a layer that has no node (inside a subclassed model) with the
+        output shape for them. The first build counts; in a trial run (output_spec.py)
+        the batch size is a stand-in, so it is kept as None."""
+        if self.__dict__.get("_built_with_shapes") is not None:
+            return
+        if CallContext.shape_trial:
+            build_args = [_without_batch_size(arg) for arg in build_args]
+        self._built_with_shapes = tuple(build_args)
 
     def _has_unbuilt_sublayers(self):
         return any(not layer.built for layer in self._flatten_layers(include_self=False))
@@ -364,6 +402,8 @@ def _mark_built_after(build):
         self.built = True
         if shapes and self._build_input_shape is None:
             self._build_input_shape = shapes[0]
+        if shapes and not kwargs:
+            self._record_build_shapes(shapes)
 
     return wrapped
 
@@ -396,6 +436,17 @@ def _accepts(function, name):
 
 def _as_tuple(shape):
     return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def _without_batch_size(shapes):
+    """A shape (or a structure of shapes) with its first axis as None."""
+    if output_spec.is_shape(shapes):
+        return (None,) + tuple(shapes[1:]) if len(shapes) else tuple(shapes)
+    if isinstance(shapes, dict):
+        return {key: _without_batch_size(value) for key, value in shapes.items()}
+    if isinstance(shapes, (list, tuple)):
+        return type(shapes)(_without_batch_size(item) for item in shapes)
+    return shapes
 
 
 def _shapes_of(structure):
