@@ -137,3 +137,28 @@ def test_masks_are_drawn_once_per_call_and_only_in_training():
     first, second = layer(x, training=True).numpy(), layer(x, training=True).numpy()
     assert not np.allclose(first, inference) and not np.allclose(first, second)
     assert layer.cell._recurrent_dropout_mask is None  # cleared after each call
+
+
+@pytest.mark.parity
+def test_conv_lstm_uses_four_masks_with_keras_numbers():
+    keras = import_keras()
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(2, 3, 5, 5, 2)).astype("float32")  # (batch, time, h, w, c)
+    input_masks = _fixed_masks(4, (2, 5, 5, 2), 0.3, 7)
+    recurrent_masks = _fixed_masks(4, (2, 5, 5, 3), 0.3, 8)
+    outputs = []
+    for lib in (keras, kerlite):
+        layer = lib.layers.ConvLSTM2D(3, 3, padding="same", dropout=0.3,
+                                      recurrent_dropout=0.3)
+        layer.build(x.shape)
+        if lib is keras:
+            weights = [rng.normal(size=w.shape).astype("float32") * 0.3 for w in layer.weights]
+        layer.set_weights(weights)
+        assert layer.cell.dropout_mask_count == 4
+        layer.cell._dropout_mask = [lib.ops.convert_to_tensor(m) for m in input_masks]
+        layer.cell._recurrent_dropout_mask = [lib.ops.convert_to_tensor(m)
+                                              for m in recurrent_masks]
+        output = layer(x, training=True)
+        outputs.append(np.asarray(getattr(output, "data", output)))
+    theirs, ours = outputs
+    np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-5)
