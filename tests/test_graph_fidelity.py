@@ -50,6 +50,7 @@ def test_sequential_without_input_runs_on_a_second_sequence_length():
     assert ours[3] == theirs[3]  # the summary shows the first call's shapes, as Keras
 
 
+@pytest.mark.slow
 @pytest.mark.parity
 def test_sequential_built_by_fit_predicts_other_lengths():
     shapes = []
@@ -253,3 +254,35 @@ def test_input_refuses_a_zero_size_which_keras_accepts():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         assert kerlite.Input(784).shape == (None, 784)
+
+
+def test_a_failed_build_of_a_sequential_leaves_every_layer_unbuilt():
+    dense, reshape = kerlite.layers.Dense(4), kerlite.layers.Reshape((3,))
+    model = kerlite.Sequential([dense, reshape])
+    with pytest.raises(ValueError):
+        model.build((None, 5))  # 4 values cannot be reshaped to (3,)
+    assert not model.built and not dense.built and dense._inbound_nodes == []
+    assert model._layers == [dense, reshape]
+    model.pop()
+    model.build((None, 5))
+    assert model.output_shape == (None, 4) and len(dense._inbound_nodes) == 1
+
+
+def test_a_failed_build_of_a_subclassed_model_leaves_it_unbuilt():
+    class Picky(kerlite.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = kerlite.layers.Dense(3)
+
+        def call(self, x):
+            y = self.dense(x)
+            if x.shape[-1] != 4:
+                raise ValueError("Picky wants 4 features")
+            return y
+
+    model = Picky()
+    with pytest.raises(ValueError, match="4 features"):
+        model.build((None, 5))
+    assert not model.built and not model.dense.built and model.weights == []
+    model.build((None, 4))
+    assert model.count_params() == 15

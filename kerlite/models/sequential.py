@@ -11,6 +11,7 @@ input. So a model built on sequences of length 10 runs on sequences of length 20
 
 from kerlite.graph.input_spec import InputSpec
 from kerlite.graph.keras_tensor import KerasTensor
+from kerlite.graph.layer_snapshot import LayerSnapshot
 from kerlite.layers.input_layer import InputLayer
 from kerlite.layers.layer import Layer
 from kerlite.models.functional import Functional
@@ -125,13 +126,18 @@ class Sequential(Model):
                     f"Sequential model '{self.name}' has already been configured to use "
                     f"input shape {self._layers[0].batch_shape}. You cannot build it "
                     f"with input_shape {input_shape}")
-        else:
-            self._layers.insert(0, InputLayer(batch_shape=input_shape))
-        inputs = self._layers[0].output
-        x = inputs
-        for layer in self._layers[1:]:
-            x = layer(x)
-        self._set_graph(inputs, x)
+        snapshot = LayerSnapshot(self)  # a layer that does not fit undoes the whole build
+        try:
+            if not isinstance(self._layers[0], InputLayer):
+                self._layers.insert(0, InputLayer(batch_shape=input_shape))
+            inputs = self._layers[0].output
+            x = inputs
+            for layer in self._layers[1:]:
+                x = layer(x)
+            self._set_graph(inputs, x)
+        except BaseException:
+            snapshot.restore()
+            raise
 
     def _build_from_inputs(self, args):
         """First call on data: an Input of that data's shape (as Keras 3 builds it)."""
