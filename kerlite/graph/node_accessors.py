@@ -31,9 +31,9 @@ class NodeAccessorsMixin:
     def _first_node(self, attribute):
         if not self._inbound_nodes:
             raise AttributeError(
-                f'Layer "{self.name}" is not connected: it has never been called on a '
-                f"symbolic input and thus has no defined {attribute}. Call it first, "
-                f"e.g. `y = {self.name}(keras.Input(shape=...))`."
+                f'Layer "{self.name}" is not connected, no {attribute} to return: it has '
+                "never been called on a symbolic input. Call it first, e.g. "
+                f"`y = {self.name}(keras.Input(shape=...))`."
             )
         return self._inbound_nodes[0]
 
