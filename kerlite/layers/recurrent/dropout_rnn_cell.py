@@ -8,6 +8,8 @@ A gated cell with ``recurrent_dropout`` draws one mask per gate, as Keras does (
 "implementation 1"): LSTM four (i, f, c, o), GRU three (z, r, h), for the input and for
 the previous state. Such a cell sets ``dropout_mask_count``; each getter then returns a
 list of masks, and ``gate_parts`` gives each gate its own dropped copy of a tensor.
+Training then runs the cell step by step (the fused sequence ops take one mask), which is
+slower, as Keras also leaves its fused cuDNN kernel when recurrent dropout is on.
 """
 
 from kerlite import ops, random
