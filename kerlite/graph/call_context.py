@@ -9,6 +9,8 @@ ContextVar, so notebooks never lose it between cells.
 class CallContext:
     training = None  # the flag of the outermost call that gave one
     depth = 0  # 0 outside any layer call: the next call is a top-level call
+    shape_trial = False  # True during a trial run on zeros (output_spec.py) whose batch
+    # size is a stand-in, so a layer built there records its batch axis as None
 
 
 def resolve_training(training):

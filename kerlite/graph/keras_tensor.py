@@ -42,6 +42,8 @@ class KerasTensor:
         self.ragged = bool(ragged)
         self.name = name or naming.unique_name("keras_tensor")
         self._keras_history = None  # (layer, node_index, tensor_index), set by Node
+        # The mask of the values this tensor stands for (a bool KerasTensor), set by the
+        # layer that made it from its compute_mask, e.g. Embedding(mask_zero=True).
         self._keras_mask = None
 
     @property

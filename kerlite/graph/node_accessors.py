@@ -1,9 +1,10 @@
 """A layer's view of its nodes: ``input``, ``output``, shapes, and the per-node forms.
 
-Mixed into ``Layer``. A layer called once has one node and ``layer.output`` is clear; a
-layer called twice (a shared layer) has two, and ``layer.output`` asks which one.
-``get_output_at`` and friends, and ``input_shape``/``output_shape``, are Keras 2 names
-the seeds use; kerlite keeps them with a DeprecationWarning naming the Keras 3 form.
+Mixed into ``Layer``. A layer called once has one node; a layer called twice (a shared
+layer) has two, and ``layer.input``/``layer.output`` are those of the *first* call, as in
+Keras 3 (Keras 2 refused them). ``get_output_at`` and friends, and
+``input_shape``/``output_shape``, are Keras 2 names the seeds use; kerlite keeps them with
+a DeprecationWarning naming the Keras 3 form.
 """
 
 import warnings
@@ -27,18 +28,12 @@ def _shape_of(tensors):
 class NodeAccessorsMixin:
     """Properties that read ``self._inbound_nodes``."""
 
-    def _only_node(self, attribute):
+    def _first_node(self, attribute):
         if not self._inbound_nodes:
             raise AttributeError(
-                f'Layer "{self.name}" is not connected, no {attribute} to return: '
-                f"it has not been called on a symbolic input yet. Call it first, e.g. "
+                f'Layer "{self.name}" is not connected, no {attribute} to return: it has '
+                "never been called on a symbolic input. Call it first, e.g. "
                 f"`y = {self.name}(keras.Input(shape=...))`."
-            )
-        if len(self._inbound_nodes) > 1:
-            raise AttributeError(
-                f"Layer {self.name} has multiple inbound nodes, hence the notion of "
-                f'"layer {attribute}" is ill-defined. Use `get_{attribute}_at('
-                "node_index)` instead."
             )
         return self._inbound_nodes[0]
 
@@ -53,14 +48,14 @@ class NodeAccessorsMixin:
 
     @property
     def input(self):
-        """The symbolic input(s) of this layer's only call."""
-        node = self._only_node("input")
+        """The symbolic input(s) of this layer's first call."""
+        node = self._first_node("input")
         return node.call_args[0] if node.call_args else _unwrap(node.input_tensors)
 
     @property
     def output(self):
-        """The symbolic output(s) of this layer's only call."""
-        return _unwrap(self._only_node("output").outputs)
+        """The symbolic output(s) of this layer's first call."""
+        return _unwrap(self._first_node("output").outputs)
 
     def _shapes_of_all_nodes(self, attribute, read):
         if not self._inbound_nodes:

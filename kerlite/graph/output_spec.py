@@ -11,6 +11,7 @@ import math
 from kerlite import backend, safe_loading
 from kerlite.autodiff.tensor import Tensor, _Recording
 from kerlite.graph import nest
+from kerlite.graph.call_context import CallContext
 from kerlite.graph.keras_tensor import KerasTensor
 
 _BATCH_SIZES = (2, 3)  # stand-ins for an unknown batch axis, one per trial run
@@ -33,6 +34,8 @@ def shapes_to_tensors(shapes, dtype):
 
 
 def _zeros_for(tensor, trial):
+    """A stand-in for ``tensor``: zeros (True for a bool tensor: a mask that keeps every
+    step), carrying a stand-in of its mask if it has one."""
     xp = backend.get_array_module()
     sizes = [_BATCH_SIZES[trial] if (axis == 0 and n is None) else
              (_AXIS_SIZES[trial] if n is None else n)
@@ -41,7 +44,12 @@ def _zeros_for(tensor, trial):
         safe_loading.check_array_bytes(
             math.prod(sizes) * xp.dtype(tensor.dtype).itemsize,
             f"a tensor of shape {tuple(tensor.shape)}")
-    return Tensor(xp.zeros(sizes, dtype=tensor.dtype))
+    fill = xp.ones if tensor.dtype == "bool" else xp.zeros
+    stand_in = Tensor(fill(sizes, dtype=tensor.dtype))
+    mask = getattr(tensor, "_keras_mask", None)
+    if isinstance(mask, KerasTensor):
+        stand_in._keras_mask = _zeros_for(mask, trial)
+    return stand_in
 
 
 def _run(layer, args, kwargs, trial):
@@ -55,8 +63,10 @@ def _run(layer, args, kwargs, trial):
 
 def infer_output_spec(layer, args, kwargs):
     """KerasTensors describing ``layer.call(*args, **kwargs)`` (no Node recorded)."""
-    depth = _Recording.depth
+    depth, trial = _Recording.depth, CallContext.shape_trial
     _Recording.depth = 0  # no gradients for the trial runs
+    CallContext.shape_trial = any(t.shape and t.shape[0] is None for t in nest.flatten(
+        [args, kwargs]) if isinstance(t, KerasTensor))  # the batch size is a stand-in
     saved_losses = [(inner, list(inner._losses)) for inner in layer._flatten_layers()]
     unknown = any(None in t.shape for t in nest.flatten([args, kwargs])
                   if isinstance(t, KerasTensor))
@@ -66,7 +76,7 @@ def infer_output_spec(layer, args, kwargs):
         if unknown:  # a second run tells which output sizes follow the unknown ones
             outputs = _run(layer, args, kwargs, 1)
     finally:
-        _Recording.depth = depth
+        _Recording.depth, CallContext.shape_trial = depth, trial
         for inner, losses in saved_losses:  # losses of a trial run on zeros are not real
             inner._losses[:] = losses
     second = nest.flatten(outputs)

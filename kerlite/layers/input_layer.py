@@ -13,20 +13,41 @@ from kerlite.layers.layer import Layer
 
 
 def _standardize_shape(shape, argument):
-    if isinstance(shape, int):
+    """``shape`` as a tuple of positive ints and Nones, or a ValueError naming it.
+
+    Keras's messages ("Negative dimensions are not allowed", "Found invalid dimension"),
+    with the fix. kerlite also refuses a size of 0 (Keras accepts it): an axis of size 0
+    holds no data, so such an Input is always a mistake.
+    """
+    if isinstance(shape, int) and not isinstance(shape, bool):
         warnings.warn(
             f"`{argument}={shape}` is Keras 2 style (an int); Keras 3 expects a tuple: "
             f"use `{argument}=({shape},)`.", DeprecationWarning, stacklevel=4)
-        return (shape,)
-    try:
-        if isinstance(shape, str):
-            raise TypeError("a string is not a shape")
-        return tuple(None if n is None else int(n) for n in shape)
-    except (TypeError, ValueError) as error:
+        shape = (shape,)
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
         raise ValueError(
             f"Cannot convert {shape!r} to a shape: `{argument}` must be a tuple of ints "
-            "(None for an unknown size), e.g. shape=(784,)."
-        ) from error
+            "(None for an unknown size), e.g. shape=(784,).")
+    sizes = []
+    for size in shape:
+        if size is None:
+            sizes.append(None)
+            continue
+        if isinstance(size, bool) or not hasattr(size, "__index__"):
+            raise ValueError(
+                f"Cannot convert {tuple(shape)!r} to a shape. Found invalid dimension "
+                f"{size!r} of type {type(size).__name__}: each size in `{argument}` must "
+                "be an int (or None for an unknown size), e.g. shape=(28, 28).")
+        size = int(size)
+        if size <= 0:
+            problem = ("Negative dimensions are not allowed" if size < 0 else
+                       "A dimension of size 0 holds no data")
+            raise ValueError(
+                f"Cannot convert {tuple(shape)!r} to a shape. {problem}: each size in "
+                f"`{argument}` must be a positive int, or None for a size known only "
+                "when data arrives (e.g. shape=(None, 3) for sequences of any length).")
+        sizes.append(size)
+    return tuple(sizes)
 
 
 class InputLayer(Layer):

@@ -23,6 +23,7 @@ from kerlite.graph import nest
 from kerlite.graph.call_context import CallContext
 from kerlite.graph.input_spec import InputSpec, assert_input_compatibility  # noqa: F401
 from kerlite.graph.keras_tensor import KerasTensor, any_symbolic
+from kerlite.graph.layer_snapshot import LayerSnapshot
 from kerlite.graph.node import Node
 from kerlite.graph.node_accessors import NodeAccessorsMixin
 from kerlite.graph import layer_config, layer_weights, output_spec
@@ -42,6 +43,7 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
     """
 
     built = False  # until build() has run (also if a subclass forgot super().__init__)
+    _call_positional = ()  # call's positional parameters after self (per subclass)
 
     def __new__(cls, *args, **kwargs):
         layer = super().__new__(cls)
@@ -52,6 +54,9 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
         super().__init_subclass__(**kwargs)
         parameters = inspect.signature(cls.call).parameters
         cls._call_params = frozenset(parameters)
+        cls._call_positional = tuple(
+            name for name, p in parameters.items()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))[1:]  # after self
         if "build" in cls.__dict__:
             cls.build = _mark_built_after(cls.__dict__["build"])
 
@@ -87,7 +92,9 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
         self.autocast = autocast
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
-        self.supports_masking = getattr(self, "supports_masking", False)
+        # As Keras: a layer that defines compute_mask supports masking.
+        self.supports_masking = (getattr(self, "supports_masking", False)
+                                 or _overrides(self, "compute_mask"))
         self.input_spec = None
         self._build_input_shape = None
         self._trainable_variables = []
@@ -136,9 +143,30 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
             args = (kwargs.pop("inputs"),)
         if not kwargs and len(args) == 1 and type(args[0]) is Tensor:  # eager layer(x)
             return self._eager_call(args, kwargs)
+        if len(args) > 1:
+            args, kwargs = self._context_arguments_by_name(args, kwargs)
         if any_symbolic(args) or (kwargs and any_symbolic(kwargs)):
             return self._symbolic_call(args, kwargs)
         return self._eager_call(args, kwargs)
+
+    def _context_arguments_by_name(self, args, kwargs):
+        """``model(x, True)``: a ``training`` or ``mask`` given by position becomes a
+        keyword (with the arguments after it), as Keras binds them to ``call``'s
+        signature; the other positional arguments stay (``layer(query, value)``)."""
+        positional = self._call_positional
+        where = [positional.index(name) for name in ("training", "mask")
+                 if name in positional and positional.index(name) < len(args)]
+        if not where:
+            return args, kwargs
+        first = min(where)
+        kwargs = dict(kwargs)
+        for name, value in zip(positional[first:], args[first:]):
+            if name in kwargs:
+                raise TypeError(
+                    f'Layer "{self.name}" got two values for argument `{name}`: one by '
+                    "position and one by keyword.")
+            kwargs[name] = value
+        return args[:first], kwargs
 
     def _check_initialized(self):
         if "_inbound_nodes" not in self.__dict__:
@@ -147,27 +175,41 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
                 "`super().__init__(**kwargs)` as the first line of your `__init__`.")
 
     def _eager_call(self, args, kwargs):
-        """Compute on concrete inputs: prepare them, run ``call``, attach masks/losses."""
-        args = self._prepare_inputs(args)
-        training = kwargs.pop("training", None)
-        if training is None:
-            training = CallContext.training
-        if "training" in self._call_params:
-            kwargs["training"] = training
-        mask = self._resolve_mask(args[0], kwargs)
-        if CallContext.depth == 0 and layer_weights.LAYERS_WITH_LOSSES:
-            self._clear_losses()
-        saved_training = CallContext.training
-        CallContext.training, CallContext.depth = training, CallContext.depth + 1
+        """Compute on concrete inputs: prepare them, run ``call``, attach masks/losses.
+
+        A first call that fails leaves the layer unbuilt, as it was (see LayerSnapshot).
+        """
+        snapshot = None if self.built else self._snapshot()
         try:
-            outputs = self.call(*args, **kwargs)
-        finally:
-            CallContext.training, CallContext.depth = saved_training, CallContext.depth - 1
-        if mask is not None or _overrides(self, "compute_mask"):
-            self._set_output_masks(args[0], outputs, mask)
+            args = self._prepare_inputs(args)
+            training = kwargs.pop("training", None)
+            if training is None:
+                training = CallContext.training
+            if "training" in self._call_params:
+                kwargs["training"] = training
+            mask = self._resolve_mask(args[0], kwargs)
+            if CallContext.depth == 0 and layer_weights.LAYERS_WITH_LOSSES:
+                self._clear_losses()
+            saved_training = CallContext.training
+            CallContext.training, CallContext.depth = training, CallContext.depth + 1
+            try:
+                outputs = self.call(*args, **kwargs)
+            finally:
+                CallContext.training, CallContext.depth = saved_training, CallContext.depth - 1
+            if self.supports_masking and (mask is not None
+                                          or _overrides(self, "compute_mask")):
+                self._set_output_masks(outputs, self._output_masks(args[0], outputs, mask))
+        except BaseException:
+            if snapshot is not None:
+                snapshot.restore()
+            raise
         if self.activity_regularizer is not None:
             self._add_activity_loss(outputs)
         return outputs
+
+    def _snapshot(self):
+        self._check_initialized()
+        return LayerSnapshot(self)
 
     def _prepare_inputs(self, args):
         """Arrays become Tensors (floats in the layer's dtype); build; check the spec."""
@@ -209,6 +251,14 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
         return self._eager_call(args, kwargs)
 
     def _symbolic_call(self, args, kwargs):
+        """Describe the call on KerasTensors: output KerasTensors, their masks, a Node.
+
+        As Keras: the mask carried by the first input (or given as ``mask=``) is passed
+        to ``call`` when it takes a ``mask`` argument, and ``compute_mask`` gives the
+        outputs' ``_keras_mask`` (KerasTensors of dtype bool). The Node keeps the
+        arguments as given, so running the model passes the masks of the real data.
+        A call that fails leaves the layer as it was: not built, no weights, no node.
+        """
         self._check_initialized()
         for leaf in nest.flatten(args[0]):
             if not isinstance(leaf, KerasTensor) and leaf is not None:
@@ -217,18 +267,41 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
                     f"inputs: {leaf!r} of type {type(leaf).__name__}. In a functional "
                     "model every input of a layer must be a KerasTensor."
                 )
-        if not self.built:
-            self._build_from_inputs(args)
-        assert_input_compatibility(self.input_spec, args[0], self.name)
-        if _overrides(self, "compute_output_spec"):
-            outputs = self.compute_output_spec(*args, **kwargs)
-        elif _overrides(self, "compute_output_shape") and not self._has_unbuilt_sublayers():
-            shapes = self.compute_output_shape(_shapes_of(args[0]))
-            outputs = output_spec.shapes_to_tensors(shapes, self._dtype)
-        else:
-            outputs = output_spec.infer_output_spec(self, args, kwargs)
+        snapshot = None if self.built else LayerSnapshot(self)
+        try:
+            if not self.built:
+                self._build_from_inputs(args)
+            assert_input_compatibility(self.input_spec, args[0], self.name)
+            previous_mask = kwargs.get("mask")
+            if previous_mask is None:
+                previous_mask = _mask_of(args[0])
+            call_kwargs = kwargs
+            if (previous_mask is not None and kwargs.get("mask") is None
+                    and "mask" in self._call_params):
+                call_kwargs = dict(kwargs, mask=previous_mask)
+            outputs = self._output_spec(args, call_kwargs)
+            masks = None
+            if self.supports_masking:
+                masks = self._output_masks(args[0], outputs, previous_mask)
+        except BaseException:
+            if snapshot is not None:
+                snapshot.restore()
+            raise
         Node(self, args, kwargs, outputs)
+        self._set_output_masks(outputs, masks)
         return outputs
+
+    def _output_spec(self, args, kwargs):
+        """The output KerasTensors: from compute_output_spec, compute_output_shape, or a
+        trial run of ``call`` on zeros (see output_spec.py)."""
+        if _overrides(self, "compute_output_spec"):
+            if "mask" in kwargs and not _accepts(type(self).compute_output_spec, "mask"):
+                kwargs = {key: value for key, value in kwargs.items() if key != "mask"}
+            return self.compute_output_spec(*args, **kwargs)
+        if _overrides(self, "compute_output_shape") and not self._has_unbuilt_sublayers():
+            shapes = self.compute_output_shape(_shapes_of(args[0]))
+            return output_spec.shapes_to_tensors(shapes, self._dtype)
+        return output_spec.infer_output_spec(self, args, kwargs)
 
     def _convert_inputs(self, inputs):
         def convert(value):
@@ -260,22 +333,47 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
         required = [p for p in parameters.values() if p.default is p.empty
                     and p.kind == p.POSITIONAL_OR_KEYWORD]
         if len(required) > 1 and len(args) >= len(required):
-            self.build(*[_shapes_of(arg) for arg in args[:len(required)]])
+            build_args = [_shapes_of(arg) for arg in args[:len(required)]]
         else:
-            self.build(shapes)
+            build_args = [shapes]
+        self.build(*build_args)
         self.built = True
+        self._record_build_shapes(build_args)
+
+    def _record_build_shapes(self, build_args):
+        """Keep the shapes ``build`` received (as Keras's ``_build_shapes_dict``): the
+        summary shows a layer that has no node (inside a subclassed model) with the
+        output shape for them. The first build counts; in a trial run (output_spec.py)
+        the batch size is a stand-in, so it is kept as None."""
+        if self.__dict__.get("_built_with_shapes") is not None:
+            return
+        if CallContext.shape_trial:
+            build_args = [_without_batch_size(arg) for arg in build_args]
+        self._built_with_shapes = tuple(build_args)
 
     def _has_unbuilt_sublayers(self):
         return any(not layer.built for layer in self._flatten_layers(include_self=False))
 
-    def _set_output_masks(self, inputs, outputs, mask):
-        output_mask = self.compute_mask(inputs, mask)
+    def _output_masks(self, inputs, outputs, previous_mask):
+        """The outputs' masks from ``compute_mask`` (a flat list, one per output), or
+        None. As Keras: not asked when every output already carries a mask (``call``
+        set it), and a single mask goes to the first output only."""
+        flat_outputs = nest.flatten(outputs)
+        if all(getattr(t, "_keras_mask", None) is not None for t in flat_outputs):
+            return None
+        output_mask = self.compute_mask(inputs, previous_mask)
         if output_mask is None:
+            return None
+        return nest.flatten(output_mask)
+
+    @staticmethod
+    def _set_output_masks(outputs, masks):
+        """Attach each mask to its output, unless the output already has one."""
+        if masks is None:
             return
-        output_list = nest.flatten(outputs)
-        masks = (output_mask if isinstance(output_mask, (list, tuple))
-                 else [output_mask] * len(output_list))
-        for tensor, tensor_mask in zip(output_list, masks):
+        for tensor, tensor_mask in zip(nest.flatten(outputs), masks):
+            if tensor_mask is None or getattr(tensor, "_keras_mask", None) is not None:
+                continue
             try:
                 tensor._keras_mask = tensor_mask
             except AttributeError:
@@ -304,6 +402,8 @@ def _mark_built_after(build):
         self.built = True
         if shapes and self._build_input_shape is None:
             self._build_input_shape = shapes[0]
+        if shapes and not kwargs:
+            self._record_build_shapes(shapes)
 
     return wrapped
 
@@ -320,8 +420,33 @@ def _overrides(layer, method):
     return found
 
 
+_ACCEPTS = {}  # (function, argument name) -> does the function take that argument?
+
+
+def _accepts(function, name):
+    key = (function, name)
+    found = _ACCEPTS.get(key)
+    if found is None:
+        parameters = inspect.signature(function).parameters
+        found = name in parameters or any(
+            p.kind == p.VAR_KEYWORD for p in parameters.values())
+        _ACCEPTS[key] = found
+    return found
+
+
 def _as_tuple(shape):
     return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def _without_batch_size(shapes):
+    """A shape (or a structure of shapes) with its first axis as None."""
+    if output_spec.is_shape(shapes):
+        return (None,) + tuple(shapes[1:]) if len(shapes) else tuple(shapes)
+    if isinstance(shapes, dict):
+        return {key: _without_batch_size(value) for key, value in shapes.items()}
+    if isinstance(shapes, (list, tuple)):
+        return type(shapes)(_without_batch_size(item) for item in shapes)
+    return shapes
 
 
 def _shapes_of(structure):

@@ -162,9 +162,11 @@ class Functional(Model):
         return value
 
     def compute_output_spec(self, inputs, training=None, mask=None):
-        """Output KerasTensors for a symbolic call: the graph's own shapes if they fit."""
+        """Output KerasTensors for a symbolic call: the graph's own shapes if the inputs
+        have the graph's input shapes, else a trial run (a Sequential built on a batch
+        of 7 called on ``Input(shape)`` gives outputs with batch size None)."""
         flat = self._flat_inputs(inputs)
-        same = all(tuple(x.shape[1:]) == tuple(y.shape[1:]) for x, y in zip(flat, self.inputs))
+        same = all(tuple(x.shape) == tuple(y.shape) for x, y in zip(flat, self.inputs))
         if same:
             return nest.pack_like(
                 self._outputs_struct,

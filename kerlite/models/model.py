@@ -120,11 +120,13 @@ class Model(Trainer, ModelSavingMixin, Layer):
             self.built = True
             return
         from kerlite.graph import output_spec
+        from kerlite.graph.layer_snapshot import LayerSnapshot
 
         specs = output_spec.shapes_to_tensors(input_shape, self.dtype)
+        snapshot = LayerSnapshot(self)  # a failed build leaves every layer unbuilt
         self.built = True  # so the trial call does not come back here
         try:
             output_spec.infer_output_spec(self, (specs,), {})
-        except Exception:
-            self.built = False
+        except BaseException:
+            snapshot.restore()
             raise

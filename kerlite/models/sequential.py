@@ -2,10 +2,16 @@
 
 Internally it is a Functional graph (``Input -> layer 1 -> layer 2 ...``), built as soon
 as the input shape is known: from an ``Input`` added first, from ``input_shape=`` on the
-first layer, from ``build(input_shape)``, or from the first data it is called on.
+first layer, from ``build(input_shape)``, or from the first data it is called on (then,
+as in Keras 3, with that data's full shape, batch size included: the summary shows it).
+
+As in Keras, a Sequential checks only the rank of its input; each layer checks its own
+input. So a model built on sequences of length 10 runs on sequences of length 20.
 """
 
+from kerlite.graph.input_spec import InputSpec
 from kerlite.graph.keras_tensor import KerasTensor
+from kerlite.graph.layer_snapshot import LayerSnapshot
 from kerlite.layers.input_layer import InputLayer
 from kerlite.layers.layer import Layer
 from kerlite.models.functional import Functional
@@ -92,7 +98,9 @@ class Sequential(Model):
         return layer
 
     def _set_graph(self, inputs, outputs):
-        self._functional = Functional(inputs, outputs, name=f"{self.name}_graph")
+        graph = Functional(inputs, outputs, name=f"{self.name}_graph")
+        graph._input_specs = [InputSpec(ndim=len(x.shape)) for x in graph.inputs]
+        self._functional = graph
         self.built = True
 
     def _rebuild(self):
@@ -118,18 +126,22 @@ class Sequential(Model):
                     f"Sequential model '{self.name}' has already been configured to use "
                     f"input shape {self._layers[0].batch_shape}. You cannot build it "
                     f"with input_shape {input_shape}")
-        else:
-            self._layers.insert(0, InputLayer(batch_shape=input_shape))
-        inputs = self._layers[0].output
-        x = inputs
-        for layer in self._layers[1:]:
-            x = layer(x)
-        self._set_graph(inputs, x)
+        snapshot = LayerSnapshot(self)  # a layer that does not fit undoes the whole build
+        try:
+            if not isinstance(self._layers[0], InputLayer):
+                self._layers.insert(0, InputLayer(batch_shape=input_shape))
+            inputs = self._layers[0].output
+            x = inputs
+            for layer in self._layers[1:]:
+                x = layer(x)
+            self._set_graph(inputs, x)
+        except BaseException:
+            snapshot.restore()
+            raise
 
     def _build_from_inputs(self, args):
-        """First call on data: an Input with that shape, any batch size."""
-        shape = tuple(args[0].shape)
-        self.build((None,) + shape[1:])
+        """First call on data: an Input of that data's shape (as Keras 3 builds it)."""
+        self.build(tuple(args[0].shape))
 
     def call(self, inputs, training=None, mask=None):
         return self._functional.call(inputs, training=training, mask=mask)

@@ -53,13 +53,41 @@ def format_shape(shape):
 def output_shape_text(layer):
     """The shape(s) a layer produced at its latest call, or ``"?"`` if never called.
 
-    Several outputs read ``[(None, 32), (None, 32)]``.
+    Several outputs read ``[(None, 32), (None, 32)]``. A layer with no node (inside a
+    subclassed model, called eagerly) shows the output shape for the shapes it was
+    built with, as Keras 3 does: ``(32, 8)`` after a ``fit`` with batches of 32.
     """
     nodes = getattr(layer, "_inbound_nodes", [])
-    if not nodes:
-        return "?"
-    shapes = [format_shape(tensor.shape) for tensor in nodes[-1].outputs]
+    if nodes:
+        shapes = [format_shape(tensor.shape) for tensor in nodes[-1].outputs]
+    else:
+        shapes = _shapes_from_build(layer)
+        if not shapes:
+            return "?"
     return shapes[0] if len(shapes) == 1 else "[" + ", ".join(shapes) + "]"
+
+
+def _shapes_from_build(layer):
+    """Formatted output shapes from ``compute_output_shape`` of the build shapes, or
+    [] when they are unknown or the layer cannot say."""
+    build_args = getattr(layer, "_built_with_shapes", None)
+    if not build_args or not getattr(layer, "built", False):
+        return []
+    try:
+        output = layer.compute_output_shape(*build_args)
+    except Exception:  # a layer that cannot tell its output shape shows "?", as Keras
+        return []
+    return [format_shape(shape) for shape in _flat_shapes(output)]
+
+
+def _flat_shapes(structure):
+    """The shapes in a (nested) structure of shapes, in order."""
+    from kerlite.graph.output_spec import is_shape
+
+    if is_shape(structure):
+        return [tuple(structure)]
+    values = structure.values() if isinstance(structure, dict) else structure
+    return [shape for item in values for shape in _flat_shapes(item)]
 
 
 def connections(layer, relevant_nodes):

@@ -5,6 +5,7 @@ so they are plain NumPy/CuPy arrays; only the scores go through ``kerlite.ops``.
 """
 
 from kerlite import backend, ops
+from kerlite.graph.keras_tensor import KerasTensor
 
 
 def large_negative(dtype):
@@ -16,6 +17,8 @@ def as_bool(mask):
     """A Tensor, array or nested list as a boolean array (nonzero means True), or None."""
     if mask is None:
         return None
+    if isinstance(mask, KerasTensor):  # a symbolic mask stays symbolic (a graph node)
+        return mask if mask.dtype == "bool" else ops.cast(mask, "bool")
     return backend.convert_to_array(mask).astype(bool)  # on the backend's device
 
 

@@ -158,7 +158,9 @@ class GroupedQueryAttention(QueryValueKeyLayer):
         return (output, scores) if return_attention_scores else output
 
     def compute_mask(self, query, mask=None):
-        return None  # call() sets the query's mask on the output only, not on the scores
+        # The query's mask, for the output only (the scores, a second output, get
+        # none), as Keras's default compute_mask.
+        return mask
 
     def compute_output_shape(self, query_shape, value_shape, key_shape=None):
         key_shape = value_shape if key_shape is None else key_shape

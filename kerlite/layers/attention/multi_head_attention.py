@@ -207,7 +207,9 @@ class MultiHeadAttention(QueryValueKeyLayer):
         return mask
 
     def compute_mask(self, query, mask=None):
-        return None  # call() sets the query's mask on the output only, not on the scores
+        # The query's mask, for the output only (the scores, a second output, get
+        # none), as Keras's default compute_mask.
+        return mask
 
     # --- shapes and config -----------------------------------------------------------
     def compute_output_shape(self, query_shape, value_shape, key_shape=None):

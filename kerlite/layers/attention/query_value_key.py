@@ -7,6 +7,7 @@ arguments, the layer is built from all three shapes, and every mask (padding, an
 """
 
 from kerlite import backend
+from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.attention import attention_masks
 from kerlite.layers.layer import Layer
 
@@ -32,9 +33,12 @@ class QueryValueKeyLayer(Layer):
                 f'Layer "{self.name}" needs a query and a value: call it as '
                 f"`{name}(query, value)` (self-attention: `{name}(x, x)`).")
         # The query's own mask wins over `query_mask`, as in Keras; value and key masks
-        # given explicitly win over the carried ones.
+        # given explicitly win over the carried ones. A symbolic call leaves the carried
+        # masks out of the recorded node (as Keras): running the model carries them.
         for role, tensor in (("query", query), ("value", value), ("key", key)):
             carried = getattr(tensor, "_keras_mask", None)
+            if isinstance(carried, KerasTensor):
+                continue
             if carried is not None and (role == "query" or kwargs.get(f"{role}_mask") is None):
                 kwargs[f"{role}_mask"] = carried
         if key is not None:

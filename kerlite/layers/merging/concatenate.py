@@ -46,21 +46,19 @@ class Concatenate(Layer):
         return ops.concatenate(list(inputs), axis=self.axis)
 
     def compute_mask(self, inputs, mask=None):
-        """Masks are joined along the axis too (all-valid where an input had none)."""
+        """The inputs' masks, each widened to its input's shape (all True where an
+        input had none), joined along the axis; a step is kept if any of its features
+        is (as Keras). Written with ops only, so it works on KerasTensors too."""
         if mask is None or all(m is None for m in mask):
             return None
-        if self.axis not in (-1, inputs[0].ndim - 1):
-            masks = [m for m in mask if m is not None]
-            output = masks[0]
-            for other in masks[1:]:
-                output = ops.logical_and(output, other)
-            return output
-        filled = [ops.ones_like(x[..., 0], dtype="bool") if m is None else m
-                  for x, m in zip(inputs, mask)]
-        expanded = [ops.expand_dims(m, -1) if m.ndim < x.ndim else m
-                    for x, m in zip(inputs, filled)]
-        expanded = [ops.broadcast_to(m, x.shape) for x, m in zip(inputs, expanded)]
-        return ops.all(ops.concatenate(expanded, axis=-1), axis=-1)
+        widened = []
+        for x, m in zip(inputs, mask):
+            if m is None:
+                m = ops.ones_like(x, dtype="bool")
+            elif m.ndim < x.ndim:  # OR with zeros of x's shape: broadcast, unknown sizes too
+                m = ops.logical_or(ops.expand_dims(m, -1), ops.zeros_like(x, dtype="bool"))
+            widened.append(m)
+        return ops.any(ops.concatenate(widened, axis=self.axis), axis=-1)
 
     def get_config(self):
         config = super().get_config()

@@ -66,6 +66,7 @@ class ConvLSTMCell(CellConfig, DropoutRNNCell, Layer):
         self.recurrent_dropout = min(1.0, max(0.0, recurrent_dropout))
         self.seed = seed
         self.seed_generator = SeedGenerator(seed)
+        self.dropout_mask_count = 4  # as Keras's ConvLSTMCell: always one mask per gate
         self.state_size = [filters, filters]  # h and c, each (batch, *space, filters)
         self.output_size = filters
 
@@ -114,13 +115,12 @@ class ConvLSTMCell(CellConfig, DropoutRNNCell, Layer):
 
     def call(self, inputs, states, training=False):
         h_previous, c_previous = states[0], states[1]
-        if training and 0 < self.dropout < 1:
-            inputs = inputs * self.get_dropout_mask(inputs)
-        if training and 0 < self.recurrent_dropout < 1:
-            h_previous = h_previous * self.get_recurrent_dropout_mask(h_previous)
-        z = ops.conv(inputs, self.kernel, strides=self.strides, padding=self.padding,
-                     dilation_rate=self.dilation_rate)
-        z = z + ops.conv(h_previous, self.recurrent_kernel, strides=1, padding="same")
+        input_masks, recurrent_masks = self._step_masks(inputs, h_previous, training)
+        z = self._gate_convolutions(self.gate_parts(inputs, input_masks, 4), self.kernel,
+                                    strides=self.strides, padding=self.padding,
+                                    dilation_rate=self.dilation_rate)
+        z = z + self._gate_convolutions(self.gate_parts(h_previous, recurrent_masks, 4),
+                                        self.recurrent_kernel, strides=1, padding="same")
         if self.bias is not None:
             z = z + self.bias
         f = self.filters
@@ -129,6 +129,16 @@ class ConvLSTMCell(CellConfig, DropoutRNNCell, Layer):
         c = forget * c_previous + i * self.activation(z[..., 2 * f:3 * f])
         h = self.recurrent_activation(z[..., 3 * f:]) * self.activation(c)
         return h, [h, c]
+
+    def _gate_convolutions(self, parts, kernel, **conv_options):
+        """``conv(parts[g], kernel's gate-g filters)`` side by side on the last axis: one
+        convolution when every gate has the same part (no per-gate dropout)."""
+        if all(part is parts[0] for part in parts):
+            return ops.conv(parts[0], kernel, **conv_options)
+        f = self.filters
+        return ops.concatenate(
+            [ops.conv(part, kernel[..., g * f:(g + 1) * f], **conv_options)
+             for g, part in enumerate(parts)], axis=-1)
 
     def get_config(self):
         config = super().get_config()

@@ -3,6 +3,13 @@
 Dropout in an RNN draws ONE mask per batch and applies it at every step (Gal & Ghahramani):
 a fresh mask per step would wipe out what the state carries. The RNN layer clears the
 cached masks after each call, so the next batch gets new ones.
+
+A gated cell with ``recurrent_dropout`` draws one mask per gate, as Keras does (its
+"implementation 1"): LSTM four (i, f, c, o), GRU three (z, r, h), for the input and for
+the previous state. Such a cell sets ``dropout_mask_count``; each getter then returns a
+list of masks, and ``gate_parts`` gives each gate its own dropped copy of a tensor.
+Training then runs the cell step by step (the fused sequence ops take one mask), which is
+slower, as Keras also leaves its fused cuDNN kernel when recurrent dropout is on.
 """
 
 from kerlite import ops, random
@@ -14,9 +21,53 @@ class DropoutRNNCell:
 
     _dropout_mask = None
     _recurrent_dropout_mask = None
+    dropout_mask_count = None  # masks per call: None for one, or one per gate
 
     def _new_mask(self, like, rate):
-        return random.dropout(ops.ones_like(like), rate=rate, seed=self.seed_generator)
+        ones = ops.ones_like(like)
+        if self.dropout_mask_count is None:
+            return random.dropout(ones, rate=rate, seed=self.seed_generator)
+        return [random.dropout(ones, rate=rate, seed=self.seed_generator)
+                for _ in range(self.dropout_mask_count)]
+
+    def _use_gate_masks(self, recurrent_dropout, gates):
+        """As Keras: with recurrent dropout, one mask per gate (else one for all)."""
+        self.dropout_mask_count = gates if recurrent_dropout != 0 else None
+
+    @staticmethod
+    def gate_parts(tensor, masks, gates):
+        """``gates`` copies of ``tensor``, each times its gate's mask (no mask: the same
+        tensor for every gate; one mask: the same dropped tensor)."""
+        if masks is None:
+            return [tensor] * gates
+        if not isinstance(masks, list):
+            return [tensor * masks] * gates
+        return [tensor * mask for mask in masks]
+
+    def gate_projection(self, parts, kernel):
+        """``parts[g] @ kernel[:, gate g's columns]``, side by side: the same as
+        ``parts[0] @ kernel`` (one matmul) when every gate has the same part."""
+        if all(part is parts[0] for part in parts):
+            return ops.matmul(parts[0], kernel)
+        u = self.units
+        return ops.concatenate(
+            [ops.matmul(part, kernel[:, g * u:(g + 1) * u]) for g, part in enumerate(parts)],
+            axis=-1)
+
+    def _step_masks(self, step_input, previous_state, training):
+        """This call's (input masks, recurrent masks), each None when not dropping."""
+        input_masks = recurrent_masks = None
+        if training and 0 < self.dropout < 1:
+            input_masks = self.get_dropout_mask(step_input)
+        if training and 0 < self.recurrent_dropout < 1:
+            recurrent_masks = self.get_recurrent_dropout_mask(previous_state)
+        return input_masks, recurrent_masks
+
+    def _needs_step_loop(self, training):
+        """Per-gate masks are applied step by step, with ``call`` (the fused ops take
+        one recurrent mask): True when this training call drops with them."""
+        return bool(training) and self.dropout_mask_count is not None and (
+            0 < self.dropout < 1 or 0 < self.recurrent_dropout < 1)
 
     def get_dropout_mask(self, step_input):
         """The (batch, features) input mask of this call (created on first use)."""

@@ -45,6 +45,7 @@ class GRUCell(CellConfig, DropoutRNNCell, Layer):
         self.dropout = min(1.0, max(0.0, dropout))
         self.recurrent_dropout = min(1.0, max(0.0, recurrent_dropout))
         self.reset_after = reset_after
+        self._use_gate_masks(self.recurrent_dropout, gates=3)
         self.seed = seed
         self.seed_generator = SeedGenerator(seed)
         self.state_size = units
@@ -63,27 +64,24 @@ class GRUCell(CellConfig, DropoutRNNCell, Layer):
 
     def call(self, inputs, states, training=False):
         h_previous = states[0] if isinstance(states, (list, tuple)) else states
-        if training and 0 < self.dropout < 1:
-            inputs = inputs * self.get_dropout_mask(inputs)
-        h_recurrent = h_previous
-        if training and 0 < self.recurrent_dropout < 1:
-            h_recurrent = h_previous * self.get_recurrent_dropout_mask(h_previous)
+        input_masks, recurrent_masks = self._step_masks(inputs, h_previous, training)
+        h_gates = self.gate_parts(h_previous, recurrent_masks, 3)  # for z, r, h
         u = self.units
-        x_part = ops.matmul(inputs, self.kernel)
+        x_part = self.gate_projection(self.gate_parts(inputs, input_masks, 3), self.kernel)
         if self.bias is not None:
             x_part = x_part + (self.bias[0] if self.reset_after else self.bias)
         if self.reset_after:
-            h_part = ops.matmul(h_recurrent, self.recurrent_kernel)
+            h_part = self.gate_projection(h_gates, self.recurrent_kernel)
             if self.bias is not None:
                 h_part = h_part + self.bias[1]
         else:
-            h_part = ops.matmul(h_recurrent, self.recurrent_kernel[:, :2 * u])
+            h_part = self.gate_projection(h_gates[:2], self.recurrent_kernel[:, :2 * u])
         z = self.recurrent_activation(x_part[:, :u] + h_part[:, :u])
         r = self.recurrent_activation(x_part[:, u:2 * u] + h_part[:, u:2 * u])
         if self.reset_after:
             reset_part = r * h_part[:, 2 * u:]
         else:
-            reset_part = ops.matmul(r * h_recurrent, self.recurrent_kernel[:, 2 * u:])
+            reset_part = ops.matmul(r * h_gates[2], self.recurrent_kernel[:, 2 * u:])
         candidate = self.activation(x_part[:, 2 * u:] + reset_part)
         h = z * h_previous + (1 - z) * candidate
         return h, ([h] if isinstance(states, (list, tuple)) else h)
@@ -92,7 +90,7 @@ class GRUCell(CellConfig, DropoutRNNCell, Layer):
                      training=False):
         """The whole sequence as one fused op (None if an activation is not supported)."""
         names = self._fused_activation_names()
-        if names is None:
+        if names is None or self._needs_step_loop(training):
             return None
         outputs, last = ops.gru(
             self._dropped_sequences(sequences, training), initial_state[0], self.kernel,

@@ -19,8 +19,8 @@ from kerlite.random import SeedGenerator
 class LSTMCell(CellConfig, DropoutRNNCell, Layer):
     """One step of an LSTM; use it inside ``keras.layers.RNN``.
 
-    With ``recurrent_dropout`` kerlite uses one mask for the four gates (Keras draws one
-    per gate); the expected effect is the same.
+    With ``recurrent_dropout``, each of the four gates gets its own input and recurrent
+    dropout masks, as in Keras (see DropoutRNNCell).
     """
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
@@ -48,6 +48,7 @@ class LSTMCell(CellConfig, DropoutRNNCell, Layer):
         self.bias_constraint = bias_constraint
         self.dropout = min(1.0, max(0.0, dropout))
         self.recurrent_dropout = min(1.0, max(0.0, recurrent_dropout))
+        self._use_gate_masks(self.recurrent_dropout, gates=4)
         self.seed = seed
         self.seed_generator = SeedGenerator(seed)
         self.state_size = [units, units]
@@ -75,12 +76,10 @@ class LSTMCell(CellConfig, DropoutRNNCell, Layer):
 
     def call(self, inputs, states, training=False):
         h_previous, c_previous = states[0], states[1]
-        if training and 0 < self.dropout < 1:
-            inputs = inputs * self.get_dropout_mask(inputs)
-        h_recurrent = h_previous
-        if training and 0 < self.recurrent_dropout < 1:
-            h_recurrent = h_previous * self.get_recurrent_dropout_mask(h_previous)
-        z = ops.matmul(inputs, self.kernel) + ops.matmul(h_recurrent, self.recurrent_kernel)
+        input_masks, recurrent_masks = self._step_masks(inputs, h_previous, training)
+        z = (self.gate_projection(self.gate_parts(inputs, input_masks, 4), self.kernel)
+             + self.gate_projection(self.gate_parts(h_previous, recurrent_masks, 4),
+                                    self.recurrent_kernel))
         if self.bias is not None:
             z = z + self.bias
         u = self.units
@@ -95,7 +94,7 @@ class LSTMCell(CellConfig, DropoutRNNCell, Layer):
                      training=False):
         """The whole sequence as one fused op (None if an activation is not supported)."""
         names = self._fused_activation_names()
-        if names is None:
+        if names is None or self._needs_step_loop(training):
             return None
         outputs, h, c = ops.lstm(
             self._dropped_sequences(sequences, training), initial_state[0], initial_state[1],
