@@ -280,15 +280,8 @@ EXPECTED = {
 }
 
 
-# kerlite lists an unused Input after the other depth-0 layers; Keras 3 puts it first
-# among them (map_graph gives it traversal index -1). Remove the mark once fixed.
-KNOWN_DIFFERENCES = {"unused_input"}
-
-
 def _hand_built_cases():
-    return [pytest.param(name, marks=pytest.mark.xfail(
-        strict=True, reason="unused Input ordered after, not before, the depth-0 layers"))
-        if name in KNOWN_DIFFERENCES else name for name in sorted(GRAPHS)]
+    return sorted(GRAPHS)
 
 
 @pytest.mark.parametrize("name", _hand_built_cases())

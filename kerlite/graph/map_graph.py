@@ -122,7 +122,7 @@ def map_graph(inputs, outputs):
         node = _producer(tensor)
         if node.is_input and node not in ordered_nodes:
             ordered_nodes.insert(0, node)
-            layer_order.setdefault(node.layer, len(layer_order))
+            layer_order.setdefault(node.layer, -1)  # first among its depth, as in Keras
     node_depth, layer_depth = _depths(ordered_nodes)
 
     nodes_by_depth, layers_by_depth = {}, {}
