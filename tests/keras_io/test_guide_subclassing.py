@@ -369,3 +369,27 @@ def test_putting_it_all_together_an_end_to_end_example():
     assert mine.count_params() == theirs.count_params() == (784 * 64 + 64 + 2 * (64 * 32 + 32)
                                                             + 32 * 64 + 64 + 64 * 784 + 784)
     assert [type(l).__name__ for l in mine.layers] == [type(l).__name__ for l in theirs.layers]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "kerlite's SeedGenerator is not a tracked variable (layer.variables lacks "
+    "seed_generator_state); fixed on branch safety-files"))
+def test_privileged_training_argument_seed_generator_state_is_tracked():
+    # Same section: the layer's SeedGenerator "is a state element and its seed variable is
+    # tracked as part of layer.variables" (as the intro guide's MyDropout says).
+    def section(lib):
+        keras = lib.keras
+
+        class CustomDropout(keras.layers.Layer):
+            def __init__(self, rate, **kwargs):
+                super().__init__(**kwargs)
+                self.rate = rate
+                self.seed_generator = keras.random.SeedGenerator(1337)
+
+        layer = CustomDropout(0.5)
+        return [v.name for v in layer.variables], [v.name for v in
+                                                   layer.non_trainable_variables]
+
+    mine, theirs = run_both(section)
+    assert theirs == (["seed_generator_state"], ["seed_generator_state"])
+    assert mine == theirs
