@@ -8,16 +8,13 @@ assert what the guide shows and that the two agree.
 """
 
 import io
-import sys
 import types
 from contextlib import redirect_stdout
 
 import numpy as np
+from _keras_reference import import_keras  # tests/ is on sys.path (its conftest.py)
 
-sys.path.insert(0, __file__.rsplit("/", 2)[0])  # tests/, for _keras_reference
-from _keras_reference import import_keras  # noqa: E402
-
-import kerlite  # noqa: E402
+import kerlite
 
 
 def library(name):
