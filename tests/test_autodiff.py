@@ -258,3 +258,15 @@ def test_tape_without_watch_accessed_variables_differentiates_only_what_it_watch
     with kerlite.GradientTape() as tape:  # the default watches every trainable Variable
         y = a * b
     assert [float(g.numpy()) for g in tape.gradient(y, [a, b])] == [3.0, 2.0]
+
+
+def test_numpy_copies_of_a_variable_do_not_follow_later_assignments():
+    # keras-io "Making new layers": a layer returns its variable, the reader keeps
+    # np.array(...) of it; Keras's arrays are immutable, so the copy must not change.
+    variable = Variable(np.zeros(2, dtype="float32"))
+    snapshots = [np.array(variable), np.asarray(variable), variable.numpy(),
+                 np.array(ops.add(variable, 0.0), copy=True)]
+    variable.assign_add(np.ones(2, dtype="float32"))
+    for snapshot in snapshots:
+        np.testing.assert_array_equal(snapshot, [0.0, 0.0])
+    np.testing.assert_array_equal(np.asarray(variable), [1.0, 1.0])

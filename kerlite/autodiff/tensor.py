@@ -67,7 +67,9 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None):
         array = backend.to_numpy(self.data)
-        return array.astype(dtype, copy=False) if dtype is not None else array
+        if dtype is not None and array.dtype != dtype:
+            return array.astype(dtype)  # a new array already
+        return array.copy() if copy else array  # np.array(t) asks for a copy
 
     def item(self):
         return self.data.item()

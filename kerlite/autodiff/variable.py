@@ -66,6 +66,17 @@ class Variable(Tensor):
         """The current value (this variable itself, so gradients still flow)."""
         return self
 
+    def numpy(self):
+        """A NumPy copy of the current values: a later ``assign`` does not change it."""
+        return backend.to_numpy(self.data).copy()
+
+    def __array__(self, dtype=None, copy=None):
+        # The data changes in place on `assign`, so NumPy always gets a snapshot, as from
+        # Keras's variables (whose arrays are immutable): `np.array(layer.kernel)` taken
+        # before training must still hold the old values after it.
+        snapshot = self.numpy()
+        return snapshot.astype(dtype, copy=False) if dtype is not None else snapshot
+
     def assign(self, value):
         """Replace the values in place; the shape must stay the same."""
         new = backend.convert_to_array(value, self.data.dtype)
