@@ -371,9 +371,6 @@ def test_putting_it_all_together_an_end_to_end_example():
     assert [type(l).__name__ for l in mine.layers] == [type(l).__name__ for l in theirs.layers]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kerlite's SeedGenerator is not a tracked variable (layer.variables lacks "
-    "seed_generator_state); fixed on branch safety-files"))
 def test_privileged_training_argument_seed_generator_state_is_tracked():
     # Same section: the layer's SeedGenerator "is a state element and its seed variable is
     # tracked as part of layer.variables" (as the intro guide's MyDropout says).

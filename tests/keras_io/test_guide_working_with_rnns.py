@@ -40,9 +40,6 @@ def test_built_in_rnn_layers_a_simple_example():
     assert mine2.compute_output_shape((None, 7)) == theirs2.compute_output_shape((None, 7))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a Sequential without Input is built by its first call with that call's full shape, so "
-    "a second sequence length is refused; fixed on branch fidelity-graph"))
 def test_built_in_rnn_layers_a_simple_example_on_two_sequence_lengths():
     # Same section: the model takes "variable-length sequences of integers"
     def section(lib):
