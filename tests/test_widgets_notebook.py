@@ -52,4 +52,4 @@ def test_saved_notebook_holds_the_final_curves(tmp_path, monkeypatch):
     # the bar's static twin, updated when training ended: what GitHub/nbviewer show
     static = widgets[0]["data"]
     assert static["text/plain"].startswith("training ████████████████████ Epoch 2/2 (epoch 5")
-    assert "loss: 0.2500 - val_loss: 0.3750" in static["text/html"]
+    assert "loss: 0.3333 - val_loss: 0.5000" in static["text/html"]

@@ -5,6 +5,8 @@ A stored notebook on GitHub or nbviewer has no widget state: there each output s
 each widget's display data, and that after ``fit`` it holds the last epoch's numbers.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -124,3 +126,13 @@ def test_graph_view_inspector_and_stepper_bundles_have_a_static_first_view():
     stepper = graph.stepper()._repr_mimebundle_()
     assert WIDGET_VIEW in stepper and "<svg" in stepper["text/html"]
     assert not stepper["text/plain"].startswith(("VBox(", "HBox("))
+
+
+def test_static_bar_stops_where_early_stopping_stopped():
+    model, x, y = small_model()
+    display = RecordingDisplay()
+    stop = keras.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=10.0)
+    model.fit(x, y, epochs=10, batch_size=8, verbose=0,
+              callbacks=[stop, LiveCurves(view=CurvesDisplay(display_fn=display))])
+    final = display.outputs[0][-1]["text/plain"]  # stopped after epoch 1 or 2 of 10
+    assert re.match(r"training (█{2,4})(░{16,18}) Epoch [12]/10 - ", final), final

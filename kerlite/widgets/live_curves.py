@@ -125,7 +125,7 @@ class LiveCurves(Callback):
         if self.view is None:
             return
         self.view.draw(self.log, self.title)  # always: the saved notebook keeps this one
-        self.view.finish(self._total_steps(), self._status())
+        self.view.finish(self._steps_done, self._status())  # fewer after early stopping
 
     # ---- helpers ---------------------------------------------------------------------
 

@@ -70,7 +70,10 @@ class ProgressLine:
             self.label.value = text
 
     def finish(self, text, done=None):
-        """The work ended: show ``text`` and write the final static copy into the cell."""
+        """The work ended: show ``text`` and write the final static copy into the cell.
+
+        ``done`` is the steps really done (fewer than ``total`` after early stopping:
+        the static bar then stops where training stopped)."""
         self.finished = True
         self.update(self.total if done is None else done, text)
         if self._handle is not None:
@@ -80,9 +83,10 @@ class ProgressLine:
 
     def static_text(self):
         """``training ████████████████████ Epoch 5/5 - loss: 0.1200``: a text bar, the numbers."""
-        filled = round(_BAR_WIDTH * self.done / self.total) if self.total else 0
-        if self.finished:
-            filled = _BAR_WIDTH
+        if self.total:
+            filled = round(_BAR_WIDTH * self.done / self.total)
+        else:  # an unknown number of steps: full once finished
+            filled = _BAR_WIDTH if self.finished else 0
         bar = "█" * filled + "░" * (_BAR_WIDTH - filled)
         return f"{self.description} {bar} {self.text or 'started'}"
 
