@@ -26,7 +26,7 @@ class ProgressLine:
     """A bar counting ``total`` steps, with a text line of numbers beside it.
 
     Args:
-        total: steps to count (None or 0 when unknown: the bar then stays empty).
+        total: steps to count (None or 0 when unknown: the static bar fills at the end).
         description: a word in front of the bar ("training", "evaluate", "predict").
         display_fn: IPython's ``display`` (tests pass a fake).
         label_class: an extra HTML class for the live text line (for browser tests).
