@@ -46,12 +46,15 @@ class FakeView:
     def draw(self, log, title):
         self.draws.append(log.epochs_done)
 
+    def finish(self, done_steps, status):
+        self.progress_calls.append((done_steps, status))
+
 
 class FakeHandle:
     def __init__(self):
         self.updates = []
 
-    def update(self, obj):
+    def update(self, obj, raw=False):
         self.updates.append(obj)
 
 
@@ -61,7 +64,7 @@ class FakeDisplay:
     def __init__(self):
         self.shown, self.handles = [], []
 
-    def __call__(self, obj, display_id=None):
+    def __call__(self, obj, display_id=None, raw=False):
         self.shown.append(obj)
         if display_id:
             self.handles.append(FakeHandle())
@@ -204,9 +207,10 @@ def test_curves_display_updates_one_handle_and_draws_the_whole_run():
     second_cell = LiveCurves(view=CurvesDisplay(display_fn=display))
     second_cell.set_model(model)
     simulate_fit(second_cell, epochs=2, steps=2)
-    assert len(display.handles) == 2  # one picture per cell, updated in place
+    # per cell: one progress line and one picture, each updated in place
+    assert len(display.handles) == 4
     assert all(h.updates for h in display.handles)
-    last = display.handles[1].updates[-1]
+    last = display.handles[3].updates[-1]
     assert last._repr_png_().startswith(PNG_MAGIC)
     figure = second_cell.view.figure
     loss_axes = [a for a in figure.axes if a.get_title() == "loss"][0]
@@ -224,7 +228,7 @@ def test_status_line_is_keras_style():
     curves.set_model(FakeModel())
     simulate_fit(curves, epochs=2, steps=2)
     simulate_fit(curves, epochs=2, steps=2)
-    label = display.shown[-2].children[1].value  # the VBox(progress, label) of cell 2
+    label = curves.view.progress_line.label.value  # the live line below the bar
     assert label.startswith("Epoch 2/2 (epoch 4 of the run) - loss: ")
     assert "val_loss: 0.4000" in label
 
@@ -233,18 +237,20 @@ def test_status_line_is_keras_style():
 
 
 def test_notebook_progress_counts_steps_and_prints_epoch_lines(capsys):
-    progress = NotebookProgress()
+    display = FakeDisplay()
+    progress = NotebookProgress(display_fn=display)
     seen = []
     original = progress.on_train_end
 
     def spy_end(logs=None):
-        seen.append(progress.bar.n)
+        seen.append(progress.bar.done)
         original(logs)
 
     progress.on_train_end = spy_end
     simulate_fit(progress, epochs=2, steps=5)
     assert seen == [10]
     assert progress.bar is None  # closed
+    assert len(display.handles) == 1  # one bar for the whole fit
     out = capsys.readouterr()
     assert "Epoch 2/2 - loss: 0.3333 - accuracy: 0.6000 - val_loss: 0.4000" in out.out + out.err
 
@@ -281,12 +287,15 @@ def test_live_curves_without_matplotlib_keep_training_and_say_what_to_install(mo
     assert curves.view is None and len(curves.history["loss"]) == 2
 
 
-def test_notebook_progress_without_tqdm_prints_epoch_lines(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "tqdm", None)
-    progress = NotebookProgress()
-    with pytest.warns(RuntimeWarning, match="pip install tqdm"):
-        simulate_fit(progress, epochs=2, steps=3)
+def test_notebook_progress_without_ipywidgets_prints_epoch_lines(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    display = FakeDisplay()
+    progress = NotebookProgress(display_fn=display)
+    simulate_fit(progress, epochs=2, steps=3)
     assert "Epoch 2/2 - loss: 0.3333" in capsys.readouterr().out
+    final = display.handles[0].updates[-1]  # no widget, and still the static line
+    assert "application/vnd.jupyter.widget-view+json" not in final
+    assert "Epoch 2/2 - loss: 0.3333" in final["text/plain"]
 
 
 def test_activation_figures_pick_a_picture_for_each_output_rank():

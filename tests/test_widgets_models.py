@@ -233,9 +233,9 @@ class _Display:
     def __init__(self):
         self.handles = []
 
-    def __call__(self, obj, display_id=None):
+    def __call__(self, obj, display_id=None, raw=False):
         if display_id:
-            handle = type("Handle", (), {"update": lambda self, o: None})()
+            handle = type("Handle", (), {"update": lambda self, o, raw=False: None})()
             self.handles.append(handle)
             return handle
 

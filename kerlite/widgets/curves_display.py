@@ -4,13 +4,16 @@ One display handle per cell: ``display(image, display_id=True)`` once, then
 ``handle.update(image)`` for each redraw. The browser replaces the picture without a
 blank frame, and a notebook executed without a browser (nbclient, nbconvert) stores
 the last picture, so GitHub, nbviewer and nbval see the final curves. A progress bar
-and a line of Keras-style numbers sit above the picture when ipywidgets is installed.
+and a line of Keras-style numbers sit above the picture (a ``ProgressLine``: a widget
+when the kernel is there, and a static line with the last epoch's numbers for a stored
+notebook).
 """
 
 from kerlite.widgets.curves_plot import curves_figure, draw_curves
 from kerlite.widgets.figures import PngImage, figure_png
 from kerlite.widgets.metric_text import format_logs
-from kerlite.widgets.optional import is_available, require
+from kerlite.widgets.optional import require
+from kerlite.widgets.progress_line import ProgressLine
 
 
 class CurvesDisplay:
@@ -21,8 +24,7 @@ class CurvesDisplay:
         self.figure = None
         self._metric_count = None
         self._handle = None
-        self._bar = None
-        self._label = None
+        self.progress_line = None
         self.draw_count = 0
         self.last_image = None  # the picture the cell shows now
 
@@ -34,23 +36,20 @@ class CurvesDisplay:
 
             self._display_fn = display
         image = self._image(log, title)  # first: fails early if matplotlib is missing
-        self._bar, self._label = None, None
-        if is_available("ipywidgets"):
-            import ipywidgets
-
-            self._bar = ipywidgets.IntProgress(value=0, min=0, max=max(total_steps, 1),
-                                               description="training",
-                                               layout=ipywidgets.Layout(width="60%"))
-            self._label = ipywidgets.Label(value="")
-            self._label.add_class("kerlite-curves-status")
-            self._display_fn(ipywidgets.VBox([self._bar, self._label]))
+        self.progress_line = ProgressLine(total_steps, "training", self._display_fn,
+                                          label_class="kerlite-curves-status")
+        self.progress_line.show()
         self._handle = self._display_fn(image, display_id=True)
 
     def progress(self, done_steps, status):
         """Move the progress bar and show the latest numbers (cheap: no drawing)."""
-        if self._bar is not None:
-            self._bar.value = min(done_steps, self._bar.max)
-            self._label.value = status
+        if self.progress_line is not None:
+            self.progress_line.update(done_steps, status)
+
+    def finish(self, done_steps, status):
+        """Training ended: leave the final numbers in the cell as static text too."""
+        if self.progress_line is not None:
+            self.progress_line.finish(status, done_steps)
 
     def draw(self, log, title):
         """Redraw the figure from ``log`` and replace the picture in the cell."""

@@ -124,8 +124,8 @@ class LiveCurves(Callback):
     def on_train_end(self, logs=None):
         if self.view is None:
             return
-        self.view.progress(self._total_steps(), self._status())
         self.view.draw(self.log, self.title)  # always: the saved notebook keeps this one
+        self.view.finish(self._steps_done, self._status())  # fewer after early stopping
 
     # ---- helpers ---------------------------------------------------------------------
 
