@@ -190,7 +190,7 @@ def test_reader_reports_a_missing_package_by_name(tmp_path):
     """The checker itself: a drifted file is caught and the package is named."""
     drifted = tmp_path / "environment.yml"
     text = CONDA_FILES[0].read_text(encoding="utf-8")
-    drifted.write_text(re.sub(r"(?m)^  - tqdm\n", "", text), encoding="utf-8")
+    drifted.write_text(re.sub(r"(?m)^  - matplotlib\n", "", text), encoding="utf-8")
     actual = read_conda_dependencies(drifted)
-    assert "tqdm" not in actual
-    assert sorted(set(expected_conda_dependencies()) - set(actual)) == ["tqdm"]
+    assert "matplotlib" not in actual
+    assert sorted(set(expected_conda_dependencies()) - set(actual)) == ["matplotlib"]

@@ -7,7 +7,7 @@
 - ``Inspector(model, x)``: activations of each layer, gradient norm of each layer.
 - ``TapeGraph(y)``: what a GradientTape recorded, each value with its gradient.
 
-Importing this package is light: matplotlib, ipywidgets, IPython, tqdm and Graphviz
+Importing this package is light: matplotlib, ipywidgets, IPython and Graphviz
 are imported only when a view needs them, and a missing one is named with the
 command that installs it.
 """
