@@ -26,42 +26,34 @@ from collections import namedtuple
 Limit = namedtuple("Limit", ["default", "bounds"])
 
 LOAD_LIMITS = {
-    # --- model files: .keras zips, saved folders, model JSON, .weights.h5 -----------------
-    "max_json_depth": Limit(
-        200, "nesting depth of lists/dicts in a model config (a functional model takes "
-             "about 8 levels per nested model)"),
-    "max_json_bytes": Limit(
-        64 * 2**20, "bytes of config.json or metadata.json in a .keras file or saved folder"),
-    "max_array_bytes": Limit(
-        2**30, "bytes of any one array that reading a file creates: a weight (as a "
-               "variable or as an HDF5 dataset), a stored __numpy__ value, the output of "
-               "an op a config names (ones, tile, resize...), one array of a dataset .npz"),
-    "max_operation_flops": Limit(
-        2**34, "multiply-adds of one matmul/dot/einsum that loading runs on stand-in "
-               "zeros to learn its output shape"),
-    "max_sample_bytes": Limit(
-        2**30, "bytes of one sample (batch axis excluded) of the output of a layer that "
-               "multiplies sizes by its config (RepeatVector, UpSampling, ZeroPadding, "
-               "Resizing, CategoryEncoding, Conv*DTranspose); checked whenever such a "
-               "layer is built, from a file or from code, because the memory is spent "
-               "later, per sample, by predict"),
-    "max_zip_member_bytes": Limit(
-        4 * 2**30, "unpacked bytes of one member of a .keras zip, as the zip declares it"),
-    "max_zip_compression_ratio": Limit(
-        100, "unpacked / stored bytes of one .keras member over 1 MiB (Keras stores "
-             "members uncompressed; DEFLATE cannot pass about 1032:1)"),
+    # --- model files: .keras zips, saved folders, model JSON, .weights.h5 ---------------
+    # (a functional model takes about 8 JSON levels per nested model: 200 allows 20)
+    "max_json_depth": Limit(200, "nesting depth of lists/dicts in a model config"),
+    "max_json_bytes": Limit(64 * 2**20, "bytes of config.json or metadata.json"),
+    # one limit for every array a file makes kerlite create: a weight (as a variable or
+    # as an HDF5 dataset), a stored __numpy__ value, the output of an op a config names
+    # (ones, tile, image.resize...), one array of a dataset .npz
+    "max_array_bytes": Limit(2**30, "bytes of any one array that reading a file creates"),
+    # matmul/dot/einsum run on stand-in zeros while loading, to learn output shapes
+    "max_operation_flops": Limit(2**34, "multiply-adds of one product run while loading"),
+    # RepeatVector, UpSampling, ZeroPadding, Resizing, CategoryEncoding, Conv*DTranspose:
+    # checked whenever such a layer is built (from a file or from code), because the
+    # memory is spent later, per sample, by predict; hence apart from max_array_bytes
+    "max_sample_bytes": Limit(2**30, "bytes of one sample of a layer's output"),
+    "max_zip_member_bytes": Limit(4 * 2**30, "unpacked bytes of one .keras zip member"),
+    # checked for members over 1 MiB; Keras stores members uncompressed and DEFLATE
+    # cannot pass about 1032:1, so a high ratio is a zip bomb
+    "max_zip_compression_ratio": Limit(100, "unpacked/stored bytes of one .keras member"),
     "max_zip_members": Limit(10_000, "members of one .keras zip"),
-    "max_assets_bytes": Limit(2**30, "bytes of all files under assets/ of one .keras zip"),
-    # --- downloads and datasets: keras.utils.get_file, keras.datasets ---------------------
-    "max_archive_bytes": Limit(
-        4 * 2**30, "bytes written when get_file(extract=True) unpacks one archive (a "
-                   "dataset is larger than a model's assets)"),
-    "max_archive_members": Limit(
-        250_000, "members of one archive unpacked by get_file(extract=True) (image "
-                 "datasets hold many small files, unlike a .keras zip)"),
-    "max_pickle_depth": Limit(
-        64, "nesting of lists/dicts/tuples in a pickled dataset file (CIFAR, IMDB); "
-            "dataset files nest 3 levels, and the checker recurses per level"),
+    "max_assets_bytes": Limit(2**30, "bytes of all files under assets/ of a .keras zip"),
+    # --- downloads and datasets: keras.utils.get_file, keras.datasets -------------------
+    # apart from the .keras limits: a dataset holds more, and more files, than a model
+    "max_archive_bytes": Limit(4 * 2**30, "bytes get_file(extract=True) unpacks"),
+    "max_archive_members": Limit(250_000, "members of an archive get_file(extract=True) "
+                                          "unpacks"),
+    # dataset pickles nest about 3 levels (model configs far more), and the checker of
+    # a pickle recurses once per level
+    "max_pickle_depth": Limit(64, "nesting of lists/dicts/tuples in a dataset pickle"),
 }
 DEFAULT_LOAD_LIMITS = {name: limit.default for name, limit in LOAD_LIMITS.items()}
 _limits = dict(DEFAULT_LOAD_LIMITS)

@@ -34,7 +34,7 @@ def check_sample_size(layer, output_shape, argument, itemsize=None):
         itemsize = max(numpy.dtype(layer._numpy_dtype).itemsize, 1)
     needed = elements * itemsize
     check_limit("max_sample_bytes", needed,
-                f'layer "{layer.name}" ({type(layer).__name__}) with {argument}: each sample of '
-                f"its output {tuple(output_shape)} would take {needed:,} bytes (such a model "
-                "exhausts memory on its first predict; use a smaller value if you can)")
+                f'layer "{layer.name}" ({type(layer).__name__}) with {argument}, whose output '
+                f"{tuple(output_shape)} would take {needed:,} bytes per sample (it would "
+                "exhaust memory on the first predict; use a smaller value if you can)")
     return output_shape
