@@ -6,8 +6,10 @@ same functions); this module adds the switches Keras 3 keeps here:
 - ``enable_unsafe_deserialization()``: loading in this thread may run Python code stored
   in a file (lambdas), as if every ``load_model`` were given ``safe_mode=False`` (per
   thread, as in Keras 3; see ``kerlite.safe_loading``).
-- ``set_load_limits(...)`` / ``get_load_limits()`` (kerlite only): the limits on what a
-  loaded file may ask for (JSON depth, bytes of one array); raise them for trusted files.
+- ``set_load_limits(**limits)`` / ``get_load_limits()`` (kerlite only): every limit on
+  what an untrusted file may ask for (JSON depth, bytes of one array, zip and archive
+  sizes...; the table is ``kerlite.safe_loading.LOAD_LIMITS`` and SECURITY.md). Raise one
+  only for a file you trust; ``None`` restores its default.
 - ``disable_interactive_logging()``: progress bars and ``summary()`` go to Python's
   ``logging`` (logger ``"kerlite"``) instead of being printed.
 - ``set_max_epochs(n)`` / ``set_max_steps_per_epoch(n)``: cap every ``fit`` (and every

@@ -11,10 +11,11 @@ turned into an array whose size is bounded by the bytes actually in the file:
 * a dtype must be a plain boolean, integer, float, complex or object type;
 * raw data must be exactly as long as the shape and dtype say; an object array's list must
   have exactly one item per element;
-* containers nested deeper than ``MAX_NESTING`` are refused (a few bytes of pickle can nest
-  lists a million deep).
+* containers nested deeper than the load limit ``max_pickle_depth`` are refused (a few bytes
+  of pickle can nest lists a million deep).
 
-``load_npz`` reads at most ``MAX_NPY_BYTES`` of one decompressed array (zip bombs).
+``load_npz`` reads at most ``max_array_bytes`` (a load limit) of one decompressed array (zip
+bombs). Raise either with ``keras.config.set_load_limits`` for a file you trust.
 Every refusal is a ``pickle.UnpicklingError`` that says the file may be corrupted or malicious.
 """
 
@@ -24,8 +25,7 @@ import zipfile
 
 import numpy
 
-MAX_NESTING = 64
-MAX_NPY_BYTES = 2**28  # raise it (kerlite.datasets._safe_pickle.MAX_NPY_BYTES) for a larger file
+from kerlite.safe_loading import limit_message, load_limit
 
 _PLAIN_KINDS = "biufcO"  # bool, signed, unsigned, float, complex, object
 _ADVICE = ("It may be corrupted or malicious. Delete it from the cache (~/.kerlite/datasets) "
@@ -109,8 +109,10 @@ class _Builder:
         key = id(value)
         if key in self.done:
             return self.done[key]
-        if depth > MAX_NESTING:
-            raise _refuse(f"its data is nested more than {MAX_NESTING} levels deep")
+        if depth > load_limit("max_pickle_depth"):
+            raise pickle.UnpicklingError(limit_message(
+                "max_pickle_depth", depth, f"a dataset file whose data is nested more than "
+                f"{depth - 1} levels deep") + f" {_ADVICE}")
         if isinstance(value, _ArrayRecipe):
             result = self._array(value, depth)
         elif isinstance(value, _ScalarRecipe):
@@ -214,13 +216,13 @@ def load_npz(path):
 
 
 def _read_bounded(stream, member):
-    """The decompressed bytes of one .npz member, refusing more than ``MAX_NPY_BYTES``."""
-    data = stream.read(MAX_NPY_BYTES + 1)
-    if len(data) > MAX_NPY_BYTES:
-        raise _refuse(
-            f"its member {member!r} unpacks to more than {MAX_NPY_BYTES:,} bytes (limit "
-            "kerlite.datasets._safe_pickle.MAX_NPY_BYTES, against zip bombs; raise it for a "
-            "larger file you trust)")
+    """The decompressed bytes of one .npz member, refusing more than ``max_array_bytes``."""
+    limit = load_limit("max_array_bytes")
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise pickle.UnpicklingError(limit_message(
+            "max_array_bytes", f"more than {limit:,} bytes",
+            f"the member {member!r} of a dataset file") + f" {_ADVICE}")
     return data
 
 

@@ -7,19 +7,19 @@ ask for gigabytes *per sample*: the model builds or loads, because shapes are sy
 first ``predict`` exhausts memory and kills the notebook's kernel (Keras 3.15 too).
 
 These layers check the size of one sample of their output when they work out their output
-shape (building a model, or loading one), and refuse past ``MAX_SAMPLE_BYTES`` with a
-ValueError that names the layer, the shape and how to raise the limit. kerlite is stricter
+shape (building a model, or loading one), and refuse past the load limit
+``max_sample_bytes`` with a ValueError that names the layer, the shape and the
+``keras.config.set_load_limits`` call that raises the limit. kerlite is stricter
 than Keras here on purpose.
 """
 
 import numpy
 
-# Bytes of one sample (the batch axis excluded) of one layer's output.
-MAX_SAMPLE_BYTES = 2**30
+from kerlite.safe_loading import check_limit
 
 
 def check_sample_size(layer, output_shape, argument, itemsize=None):
-    """Refuse an ``output_shape`` whose one sample needs more than ``MAX_SAMPLE_BYTES``.
+    """Refuse an ``output_shape`` whose one sample needs more than ``max_sample_bytes``.
 
     ``argument`` names the layer's setting that made the output this large (for the message);
     ``itemsize`` defaults to the layer's dtype's. Unknown sizes (None) are not counted: they
@@ -33,12 +33,8 @@ def check_sample_size(layer, output_shape, argument, itemsize=None):
     if itemsize is None:
         itemsize = max(numpy.dtype(layer._numpy_dtype).itemsize, 1)
     needed = elements * itemsize
-    if needed > MAX_SAMPLE_BYTES:
-        raise ValueError(
-            f'Layer "{layer.name}" ({type(layer).__name__}) with {argument} would make each '
-            f"sample of its output {tuple(output_shape)} take {needed:,} bytes, beyond the "
-            f"limit kerlite.layers.sample_size_limit.MAX_SAMPLE_BYTES={MAX_SAMPLE_BYTES:,} "
-            "(such a model exhausts memory on its first predict). Use a smaller value; if you "
-            "really need it, raise the limit first: "
-            f"`kerlite.layers.sample_size_limit.MAX_SAMPLE_BYTES = {needed}`.")
+    check_limit("max_sample_bytes", needed,
+                f'layer "{layer.name}" ({type(layer).__name__}) with {argument}, whose output '
+                f"{tuple(output_shape)} would take {needed:,} bytes per sample (it would "
+                "exhaust memory on the first predict; use a smaller value if you can)")
     return output_shape

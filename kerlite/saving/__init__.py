@@ -4,7 +4,6 @@ from kerlite.saving.object_registration import (CustomObjectScope, custom_object
                                                 get_custom_objects, get_registered_name,
                                                 get_registered_object,
                                                 register_keras_serializable)
-from kerlite.saving.file_limits import get_file_limits, set_file_limits
 from kerlite.saving.saving_api import load_model, load_weights, save_model, save_weights
 from kerlite.saving.serialization_lib import (deserialize_keras_object,
                                               serialize_keras_object)

@@ -16,7 +16,7 @@ import math
 
 import numpy
 
-from kerlite import backend
+from kerlite import backend, safe_loading
 
 # Filters built into HDF5 (gzip, shuffle, fletcher32, szip, nbit, scaleoffset) and LZF,
 # which h5py ships. Any other filter number makes HDF5 search for a plugin library.
@@ -88,14 +88,10 @@ def check_dataset(dataset, where):
 
 def read_dataset(dataset, where):
     """The dataset's values as a NumPy array, after ``check_dataset`` and checks that
-    it declares at most ``max_zip_member_bytes`` and not far more than it stores."""
-    from kerlite.saving.file_limits import check_limit
-
+    it declares at most ``max_array_bytes`` and not far more than it stores."""
     shape, dtype = check_dataset(dataset, where)
     declared = math.prod(shape) * dtype.itemsize
-    # No array is larger than the largest zip member accepted (4 GiB by default).
-    check_limit("max_zip_member_bytes", declared,
-                f"the dataset '{where}' of shape {shape}")
+    safe_loading.check_array_bytes(declared, f"the HDF5 dataset '{where}' of shape {shape}")
     if declared > _EXPANSION_FLOOR_BYTES:
         stored = dataset.id.get_storage_size()
         if declared > _MAX_EXPANSION * stored:

@@ -3,9 +3,9 @@
 A zip declares, for each member, its stored and its uncompressed size. A "zip bomb"
 stores a few bytes that unpack to gigabytes; another file lists millions of members.
 Here the member count is read from the zip's end record before Python's ``zipfile``
-parses the directory, and each member's declared sizes are compared with the limits of
-``file_limits`` before the member is read (``zipfile`` never returns more bytes than a
-member declares, so the check bounds the read).
+parses the directory, and each member's declared sizes are compared with the load
+limits (``kerlite.safe_loading.LOAD_LIMITS``) before the member is read (``zipfile``
+never returns more bytes than a member declares, so the check bounds the read).
 """
 
 import os
@@ -13,14 +13,15 @@ import stat
 import struct
 import zipfile
 
-from kerlite.saving import file_limits
-from kerlite.saving.file_limits import check_limit
+from kerlite.safe_loading import check_limit, load_limit
 
 _END_RECORD = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_END_RECORD = b"PK\x06\x06"
 _LARGEST_CENTRAL_ENTRY = 4096  # bytes one directory entry may take, name included
 _CHUNK = 2**20
+# Smaller members may compress as they like; only larger ones are checked for their ratio.
+_RATIO_CHECK_FLOOR_BYTES = 2**20
 
 
 def _declared_directory(handle):
@@ -57,7 +58,7 @@ def open_archive(filepath):
                     f"{what} (a {directory_bytes:,}-byte member directory)")
     archive = zipfile.ZipFile(filepath, "r")
     count = len(archive.infolist())
-    if count > file_limits.file_limit("max_zip_members"):
+    if count > load_limit("max_zip_members"):
         archive.close()
         check_limit("max_zip_members", count, f"the zip {os.fspath(filepath)!r}")
     return archive
@@ -69,7 +70,7 @@ def check_member(info, limit="max_zip_member_bytes"):
     check_limit(limit, info.file_size, f"{what} ({info.file_size:,} bytes unpacked)")
     if limit != "max_zip_member_bytes":
         check_limit("max_zip_member_bytes", info.file_size, what)
-    if info.file_size > file_limits.RATIO_CHECK_FLOOR_BYTES:
+    if info.file_size > _RATIO_CHECK_FLOOR_BYTES:
         ratio = info.file_size // max(info.compress_size, 1)
         check_limit("max_zip_compression_ratio", ratio,
                     f"{what} ({info.file_size:,} bytes unpacked from "

@@ -5,9 +5,10 @@ The same layout as Keras 3, so a model saved here opens in Keras 3 and the rever
 Writing goes to a temporary file in the same folder, renamed over the target only
 when complete: a failure half-way never destroys an existing file, and a folder that
 does not exist is an error (nothing is created behind your back). Loading treats the
-file as untrusted: sizes are checked against ``file_limits`` before anything is read
-(``keras_zip``), HDF5 datasets are checked before they are read (``h5_store``), and
-nothing in the model changes unless the whole file matches (``weights_file``).
+file as untrusted: sizes are checked against the load limits (``kerlite.safe_loading``)
+before anything is read (``keras_zip``), HDF5 datasets are checked before they are
+read (``h5_store``), and nothing in the model changes unless the whole file matches
+(``weights_file``).
 """
 
 import contextlib
@@ -23,7 +24,7 @@ import zlib
 
 from kerlite.saving import keras_zip, serialization_lib, weights_file
 from kerlite.saving.assets_folder import ASSETS_DIRNAME, AssetsFolder, add_to_zip
-from kerlite.saving.file_limits import check_limit
+from kerlite.safe_loading import check_limit
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"

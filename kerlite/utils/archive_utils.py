@@ -10,7 +10,8 @@ own rules instead of trusting ``extractall``:
 * a member name must be relative and free of "..": checked as text, and once its folders
   exist, on the real path;
 * the whole archive is checked before anything is written; the number of members and the
-  bytes written are bounded (tar and zip bombs), see ``MAX_MEMBERS`` and ``MAX_EXTRACTED_BYTES``;
+  bytes written are bounded (tar and zip bombs) by the load limits ``max_archive_members``
+  and ``max_archive_bytes`` (raise them with ``keras.config.set_load_limits``);
 * everything goes into a fresh temporary folder next to the target, which is renamed into place
   only when every member was written: a refused or broken archive leaves nothing behind.
 
@@ -25,9 +26,7 @@ import stat
 import tempfile
 from collections import namedtuple
 
-# Limits for one archive. Raise them (before the call) to extract a large archive you trust.
-MAX_EXTRACTED_BYTES = 4 * 2**30
-MAX_MEMBERS = 250_000
+from kerlite.safe_loading import limit_message, load_limit
 
 _CHUNK_BYTES = 1 << 16
 
@@ -39,12 +38,12 @@ class UnsafeArchiveError(ValueError):
     """An archive member could land outside the target folder, or the archive is too large."""
 
 
-def extract_archive(file_path, path=".", archive_format="auto", max_bytes=None, max_members=None):
+def extract_archive(file_path, path=".", archive_format="auto"):
     """Extract ``file_path`` into the folder ``path``; return True when an archive was unpacked.
 
     ``archive_format``: "auto" (try tar, then zip), "tar", "zip", a list of those, or None
-    (do nothing). ``path`` is replaced as a whole by the archive's contents. ``max_bytes`` and
-    ``max_members`` default to ``MAX_EXTRACTED_BYTES`` and ``MAX_MEMBERS``.
+    (do nothing). ``path`` is replaced as a whole by the archive's contents. The archive may
+    hold at most ``max_archive_members`` members and ``max_archive_bytes`` bytes (load limits).
     An unsafe archive raises ``UnsafeArchiveError`` (a ``ValueError``), an unreadable one
     ``ValueError``; either way ``path`` is left as it was and no temporary folder remains.
     """
@@ -58,10 +57,7 @@ def extract_archive(file_path, path=".", archive_format="auto", max_bytes=None, 
             raise ValueError(f"`archive_format` must be 'auto', 'tar' or 'zip'. Received: {fmt!r}")
     file_path, path = os.fspath(file_path), os.fspath(path)
     _check_replaceable(path)
-    limits = (
-        MAX_EXTRACTED_BYTES if max_bytes is None else max_bytes,
-        MAX_MEMBERS if max_members is None else max_members,
-    )
+    limits = (load_limit("max_archive_bytes"), load_limit("max_archive_members"))
     import tarfile
     import zipfile
 
@@ -112,13 +108,10 @@ def _refuse(file_path, name, problem):
     )
 
 
-def _too_big(file_path, what, limit, setting, example):
-    return UnsafeArchiveError(
-        f"Refusing to extract the archive {file_path}: it has more than {limit:,} {what} "
-        f"(limit kerlite.utils.archive_utils.{setting}), which protects against archive bombs. "
-        f"If you trust this archive, raise the limit before the call, e.g. "
-        f"`kerlite.utils.archive_utils.{setting} = {example}`. Nothing was extracted."
-    )
+def _too_big(file_path, limit_name, requested, what):
+    """The refusal of an archive past the load limit ``limit_name`` (an archive bomb?)."""
+    message = limit_message(limit_name, requested, f"to extract the archive {file_path} ({what})")
+    return UnsafeArchiveError(f"{message} Nothing was extracted.")
 
 
 def _safe_parts(name, file_path):
@@ -139,7 +132,8 @@ def _plan_tar(archive, file_path, max_bytes, max_members):
     entries, files, declared = [], set(), 0
     for count, member in enumerate(archive, start=1):
         if count > max_members:
-            raise _too_big(file_path, "members", max_members, "MAX_MEMBERS", f"{max_members * 4}")
+            raise _too_big(file_path, "max_archive_members", count,
+                           f"at least {count:,} members")
         parts = _safe_parts(member.name, file_path)
         if member.isdir():
             if parts:
@@ -176,8 +170,8 @@ def _plan_tar(archive, file_path, max_bytes, max_members):
             raise _refuse(file_path, member.name, "is a device, fifo or other special file")
         files.add(parts)
         if declared > max_bytes:
-            raise _too_big(file_path, "bytes of content", max_bytes, "MAX_EXTRACTED_BYTES",
-                           f"{max_bytes * 4}")
+            raise _too_big(file_path, "max_archive_bytes", declared,
+                           f"at least {declared:,} bytes of content")
     return entries
 
 
@@ -185,7 +179,7 @@ def _plan_zip(archive, file_path, max_bytes, max_members):
     """Check every zip member before anything is written; return what to write, in order."""
     infos = archive.infolist()
     if len(infos) > max_members:
-        raise _too_big(file_path, "members", max_members, "MAX_MEMBERS", f"{max_members * 4}")
+        raise _too_big(file_path, "max_archive_members", len(infos), f"{len(infos):,} members")
     entries, declared = [], 0
     for info in infos:
         parts = _safe_parts(info.filename, file_path)
@@ -206,8 +200,8 @@ def _plan_zip(archive, file_path, max_bytes, max_members):
             raise _refuse(file_path, info.filename, "has no file name")
         declared += info.file_size
         if declared > max_bytes:
-            raise _too_big(file_path, "bytes of content", max_bytes, "MAX_EXTRACTED_BYTES",
-                           f"{max_bytes * 4}")
+            raise _too_big(file_path, "max_archive_bytes", declared,
+                           f"at least {declared:,} bytes of content")
         entries.append(_Entry("file", parts, info, None))
     return entries
 
@@ -234,8 +228,9 @@ def _write_entries(entries, open_member, staging, file_path, max_bytes):
             for chunk in iter(lambda: source.read(_CHUNK_BYTES), b""):
                 written += len(chunk)
                 if written > max_bytes:  # the sizes an archive declares can lie
-                    raise _too_big(file_path, "bytes of content", max_bytes,
-                                   "MAX_EXTRACTED_BYTES", f"{max_bytes * 4}")
+                    raise _too_big(file_path, "max_archive_bytes", written,
+                                   f"more than {max_bytes:,} bytes of content, although it "
+                                   "declares fewer")
                 out.write(chunk)
 
 

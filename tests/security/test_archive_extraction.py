@@ -20,6 +20,7 @@ import zipfile
 
 import pytest
 
+import kerlite as keras
 from kerlite.utils import archive_utils, get_file
 from kerlite.utils.archive_utils import UnsafeArchiveError, extract_archive
 
@@ -198,16 +199,17 @@ def test_zip_symlink_entry_is_refused(place):
     _refused(place, archive, "door", "symbolic link")
 
 
-def test_tar_bomb_is_refused_with_the_limit_and_how_to_raise_it(place, monkeypatch):
-    monkeypatch.setattr(archive_utils, "MAX_EXTRACTED_BYTES", 1 << 20)
+def test_tar_bomb_is_refused_with_the_limit_and_how_to_raise_it(place):
+    keras.config.set_load_limits(max_archive_bytes=1 << 20)
     archive = _write_tar(place.served / "bomb.tar.gz", [
         (f"zeros{i}", tarfile.REGTYPE, bytes(600_000), "") for i in range(2)
     ], mode="w:gz")
     assert archive.stat().st_size < 20_000  # a few KB that unpack to more than the limit
     message = _refused(place, archive)
-    assert "MAX_EXTRACTED_BYTES" in message and "1,048,576" in message and "trust" in message
+    assert "max_archive_bytes=1048576" in message and "trust" in message
+    assert "keras.config.set_load_limits(max_archive_bytes=" in message
 
-    monkeypatch.setattr(archive_utils, "MAX_EXTRACTED_BYTES", 4 << 20)
+    keras.config.set_load_limits(max_archive_bytes=4 << 20)
     folder = get_file("bomb.tar.gz", origin=archive.as_uri(), extract=True,
                       cache_dir=str(place.cache))
     assert sorted(os.listdir(folder)) == ["zeros0", "zeros1"]
@@ -218,18 +220,19 @@ def test_zip_bomb_counts_the_bytes_written_not_the_sizes_declared(place, monkeyp
     staging = place.served / "staging"
     staging.mkdir()
     lying = archive_utils._Entry("file", ("zeros",), "declared as 10 bytes", None)
-    with pytest.raises(UnsafeArchiveError, match="MAX_EXTRACTED_BYTES"):
+    with pytest.raises(UnsafeArchiveError, match="max_archive_bytes"):
         archive_utils._write_entries(
             [lying], lambda member: io.BytesIO(bytes(300_000)), str(staging), "liar.zip", 100_000,
         )
     assert os.path.getsize(staging / "zeros") <= 100_000
 
 
-def test_member_count_bomb_is_refused(place, monkeypatch):
-    monkeypatch.setattr(archive_utils, "MAX_MEMBERS", 50)
+def test_member_count_bomb_is_refused(place):
+    keras.config.set_load_limits(max_archive_members=50)
     archive = _write_zip(place.served / "many.zip", [(f"f{i}", b"") for i in range(51)])
     message = _refused(place, archive)
-    assert "MAX_MEMBERS" in message and "more than 50 members" in message
+    assert "max_archive_members=50" in message and "51 members" in message
+    assert "keras.config.set_load_limits(max_archive_members=" in message
 
 
 def test_a_refused_archive_leaves_an_earlier_extraction_intact(place):

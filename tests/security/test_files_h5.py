@@ -141,7 +141,7 @@ def test_huge_declared_datasets_are_never_allocated(tmp_path):
        in full and then fails to assign).
     2. Read by a layer's own ``load_own_variables`` (no shape to compare): refused
        because it declares far more than it stores (1 GiB), or more than any array a
-       file may ask for (8 GiB, past ``max_zip_member_bytes``).
+       file may ask for (8 GiB, past ``max_array_bytes``).
     3. Somewhere the model does not look: never read, so the load succeeds.
     The child runs with 2 GiB of address space: a regression fails, it cannot swap.
     """
@@ -185,7 +185,7 @@ print(json.dumps({{
         result["kernel"], result
     assert result["hook"].startswith("ValueError") and "declares shape (268435456,)" in \
         result["hook"], result
-    assert result["hook_huge"].startswith("ValueError") and "max_zip_member_bytes" in \
+    assert result["hook_huge"].startswith("ValueError") and "max_array_bytes" in \
         result["hook_huge"], result
     assert result["elsewhere"] == "loaded"
 

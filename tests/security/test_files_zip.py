@@ -3,7 +3,7 @@
 Each test makes its hostile archive at run time from a normal kerlite file: a zip-bomb
 member, a member that declares a huge size, too many members, asset names that would
 land outside the assets folder, and limits that a trusted big file may raise with
-``keras.saving.set_file_limits``. Each refusal is a ValueError naming the limit.
+``keras.config.set_load_limits``. Each refusal is a ValueError naming the limit.
 """
 
 import json
@@ -17,13 +17,7 @@ import pytest
 import kerlite as keras
 from _files_attack_helpers import (ATTEMPT, assert_unchanged, run_limited, small_model,
                                    weights_copy)
-from kerlite.saving import file_limits
-
-
-@pytest.fixture(autouse=True)
-def default_limits():
-    yield
-    keras.saving.set_file_limits(**{name: None for name in file_limits.DEFAULT_FILE_LIMITS})
+from kerlite.safe_loading import DEFAULT_LOAD_LIMITS
 
 
 def model_file(tmp_path):
@@ -81,7 +75,7 @@ def test_zip_bomb_members_are_refused_before_reading(tmp_path):
         assert hostile.stat().st_size < 64 * 1024
         with pytest.raises(ValueError, match="max_zip_compression_ratio") as refused:
             keras.models.load_model(hostile)
-        assert "set_file_limits(" in str(refused.value)
+        assert "keras.config.set_load_limits(max_zip_compression_ratio=" in str(refused.value)
         assert repr(name) in str(refused.value)
         if name == "model.weights.h5":
             with pytest.raises(ValueError, match="max_zip_compression_ratio"):
@@ -102,7 +96,7 @@ def test_members_declaring_huge_sizes_are_refused(tmp_path):
     result = run_limited(ATTEMPT + f'''
 import kerlite as keras
 ratio = attempt(lambda: keras.models.load_model({str(ratio_bomb)!r}))
-keras.saving.set_file_limits(max_zip_member_bytes=2**30)
+keras.config.set_load_limits(max_zip_member_bytes=2**30)
 size = attempt(lambda: keras.models.load_model({str(size_bomb)!r}))
 print(json.dumps({{"ratio": ratio, "size": size}}))
 ''')
@@ -116,17 +110,17 @@ def test_too_many_members_are_refused_unless_the_limit_is_raised(tmp_path):
     """10,001 members, counted from the zip's end record before Python parses the
     directory. Keras 3.15 has no such limit (its extraction writes every member)."""
     source = model_file(tmp_path)
-    count = file_limits.DEFAULT_FILE_LIMITS["max_zip_members"] + 1
+    count = DEFAULT_LOAD_LIMITS["max_zip_members"] + 1
     extra = [(zipfile.ZipInfo(f"assets/many/{index}.txt"), b"") for index in range(count)]
     hostile = rebuilt(source, tmp_path / "many.keras", extra=extra)
     with pytest.raises(ValueError, match="max_zip_members") as refused:
         keras.models.load_model(hostile)
-    assert "keras.saving.set_file_limits(max_zip_members=" in str(refused.value)
+    assert "keras.config.set_load_limits(max_zip_members=" in str(refused.value)
     few = rebuilt(source, tmp_path / "few.keras", extra=extra[:3])  # 6 members
-    keras.saving.set_file_limits(max_zip_members=5)
+    keras.config.set_load_limits(max_zip_members=5)
     with pytest.raises(ValueError, match="max_zip_members=5"):
         keras.models.load_model(few)
-    keras.saving.set_file_limits(max_zip_members=6)  # a file you trust
+    keras.config.set_load_limits(max_zip_members=6)  # a file you trust
     assert keras.models.load_model(few).count_params() == 15
 
 
@@ -152,21 +146,21 @@ def test_asset_members_cannot_land_outside_the_assets_folder(tmp_path, name):
 def test_json_and_asset_limits_name_the_setting(tmp_path):
     """config.json and the unpacked assets have their own limits (lowered here)."""
     source = model_file(tmp_path)
-    keras.saving.set_file_limits(max_json_bytes=100)
+    keras.config.set_load_limits(max_json_bytes=100)
     with pytest.raises(ValueError, match=r"max_json_bytes=100\b"):
         keras.models.load_model(source)
-    keras.saving.set_file_limits(max_json_bytes=None, max_assets_bytes=10)
+    keras.config.set_load_limits(max_json_bytes=None, max_assets_bytes=10)
     with_assets = rebuilt(source, tmp_path / "assets.keras",
                           extra=[(zipfile.ZipInfo("assets/a/b.txt"), b"x" * 11)])
     with pytest.raises(ValueError, match=r"max_assets_bytes=10\b"):
         keras.models.load_model(with_assets)
-    keras.saving.set_file_limits(max_assets_bytes=None)
+    keras.config.set_load_limits(max_assets_bytes=None)
     assert keras.models.load_model(with_assets).count_params() == 15
-    with pytest.raises(ValueError, match="Unknown file limit"):
-        keras.saving.set_file_limits(max_everything=1)
+    with pytest.raises(TypeError, match="Unknown load limit"):
+        keras.config.set_load_limits(max_everything=1)
     with pytest.raises(ValueError, match="positive int"):
-        keras.saving.set_file_limits(max_json_bytes=-1)
-    assert keras.saving.get_file_limits() == file_limits.DEFAULT_FILE_LIMITS
+        keras.config.set_load_limits(max_json_bytes=-1)
+    assert keras.config.get_load_limits() == DEFAULT_LOAD_LIMITS
 
 
 def test_config_is_parsed_only_after_its_size_is_checked(tmp_path):

@@ -22,7 +22,6 @@ import pytest
 from _redteam_limits import run_limited
 
 import kerlite as keras
-from kerlite.layers import sample_size_limit
 
 HOSTILE = {
     "RepeatVector": ({"n": 2**31}, (None, 4), "n="),
@@ -68,7 +67,7 @@ def test_size_multiplying_layers_are_refused_before_predict_can_exhaust_memory()
         outcome = outcomes[name]
         assert outcome.startswith("ValueError"), (name, outcome)
         assert f'"amplifier" ({name}) with {argument}' in outcome, outcome
-        assert "MAX_SAMPLE_BYTES" in outcome, outcome
+        assert "keras.config.set_load_limits(max_sample_bytes=" in outcome, outcome
 
 
 def test_a_hostile_layer_called_eagerly_is_refused_too():
@@ -93,15 +92,15 @@ def test_a_hostile_layer_called_eagerly_is_refused_too():
     code_rc, last = run_limited(code, memory_bytes=3 * 2**30, timeout=120)
     outcomes = json.loads(last)
     for name in HOSTILE:
-        assert outcomes[name].startswith("ValueError") and "MAX_SAMPLE_BYTES" in outcomes[name], (
+        assert outcomes[name].startswith("ValueError") and "max_sample_bytes" in outcomes[name], (
             name, outcomes[name])
 
 
-def test_the_limit_can_be_raised_for_a_model_you_trust(monkeypatch):
+def test_the_limit_can_be_raised_for_a_model_you_trust():
     layer_input = keras.Input(shape=(4,))
-    with pytest.raises(ValueError, match="MAX_SAMPLE_BYTES"):
+    with pytest.raises(ValueError, match="max_sample_bytes"):
         keras.layers.RepeatVector(2**28)(layer_input)
-    monkeypatch.setattr(sample_size_limit, "MAX_SAMPLE_BYTES", 2**33)
+    keras.config.set_load_limits(max_sample_bytes=2**33)
     assert keras.layers.RepeatVector(2**28)(layer_input).shape == (None, 2**28, 4)
 
 
