@@ -18,6 +18,7 @@ class GateDropoutProduct:
 
     def __init__(self, xp, kernel, masks, gates):
         self.xp, self.kernel, self.masks, self.gates = xp, kernel, masks, gates
+        self.kernel_T = kernel.T
         self.per_gate = masks is not None and masks.ndim == 3
         if self.per_gate:
             n, width = kernel.shape
@@ -25,6 +26,7 @@ class GateDropoutProduct:
             # (gates, n, units): gate g's columns as one matrix of the stack
             self.gate_kernels = xp.ascontiguousarray(
                 kernel.reshape(n, gates, units).transpose(1, 0, 2))
+            self.gate_kernels_T = self.gate_kernels.transpose(0, 2, 1)
 
     def _dropped(self, v):
         """``v`` times its mask: (..., batch, n), or (gates, ..., batch, n) per gate."""
@@ -38,12 +40,14 @@ class GateDropoutProduct:
 
     def __call__(self, v, out=None):
         """``v @ kernel`` with the masks, shape (..., batch, gates * units)."""
-        dropped = self._dropped(v)
         if not self.per_gate:
-            flat = dropped.reshape(-1, dropped.shape[-1])
-            if out is not None and v.ndim == 2:
-                return self.xp.matmul(flat, self.kernel, out=out)
+            dropped = v if self.masks is None else v * self.masks
+            if v.ndim == 2:  # one step: as fast as a bare matmul
+                return dropped @ self.kernel if out is None else \
+                    self.xp.matmul(dropped, self.kernel, out=out)
+            flat = dropped.reshape(-1, dropped.shape[-1])  # one matmul for all steps
             return (flat @ self.kernel).reshape(*v.shape[:-1], self.kernel.shape[1])
+        dropped = self._dropped(v)
         stacked = dropped.reshape(self.gates, -1, v.shape[-1]) @ self.gate_kernels
         side_by_side = stacked.transpose(1, 0, 2).reshape(*v.shape[:-1], -1)
         if out is None:
@@ -59,10 +63,13 @@ class GateDropoutProduct:
     def input_gradient(self, d):
         """The gradient of ``v`` from ``d``, the gradient of the product."""
         if not self.per_gate:
-            flat = d.reshape(-1, d.shape[-1]) @ self.kernel.T
-            grad = flat.reshape(*d.shape[:-1], self.kernel.shape[0])
+            if d.ndim == 2:
+                grad = d @ self.kernel_T
+            else:
+                flat = d.reshape(-1, d.shape[-1]) @ self.kernel_T
+                grad = flat.reshape(*d.shape[:-1], self.kernel.shape[0])
             return grad if self.masks is None else grad * self.masks
-        per_gate = self._gate_stack(d) @ self.gate_kernels.transpose(0, 2, 1)
+        per_gate = self._gate_stack(d) @ self.gate_kernels_T
         per_gate = per_gate.reshape(self.gates, *d.shape[:-1], self.kernel.shape[0])
         masks = self.masks.reshape(self.gates, *(1,) * (d.ndim - 2), *self.masks.shape[1:])
         return (per_gate * masks).sum(axis=0)

@@ -27,8 +27,7 @@ def simple_rnn(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=
     new_values = xp.empty_like(hidden[1:])  # activations before masking, for backward
     hidden[0] = h0.data
     for t in range(seq.steps):
-        h = hidden[t] if drop is None else hidden[t] * drop
-        new_values[t] = act(xp, seq.projected[t] + h @ U)
+        new_values[t] = act(xp, seq.projected[t] + recurrent(hidden[t]))
         hidden[t + 1] = seq.keep(t, new_values[t], hidden[t])
 
     def backward(g):
@@ -38,10 +37,9 @@ def simple_rnn(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=
         for t in reversed(range(seq.steps)):
             through, skipped = seq.split_masked(t, dh + g[t])
             d_pre[t] = through * d_act(xp, new_values[t])
-            d_h = d_pre[t] @ U.T
-            dh = (d_h if drop is None else d_h * drop) + skipped
-        return finish_gradients(seq, d_pre, dh, inputs, kernel.data, bias, hidden, recurrent, d_pre,
-                                bias_grad=lambda: d_pre.sum(axis=(0, 1)))
+            dh = recurrent.input_gradient(d_pre[t]) + skipped
+        return finish_gradients(seq, d_pre, dh, inputs, kernel.data, bias, hidden, recurrent,
+                                d_pre, bias_grad=lambda: d_pre.sum(axis=(0, 1)))
 
     parents = tuple(t for t in (inputs, h0, kernel, recurrent_kernel, bias) if t is not None)
     out = record(seq.outputs(hidden[1:]), parents, backward)
