@@ -3,16 +3,19 @@
 With ``recurrent_dropout`` the cells draw one mask per gate, as Keras 3 does (see
 test_rnn_gate_dropout.py, which checks the cell's step against Keras). The layers still run
 the whole sequence as one fused op; here that op is checked against the plain loop over the
-cell (values and gradients) and against finite differences.
+cell (values and gradients), against finite differences, and (the whole layer with fixed
+masks) against Keras 3.
 """
 
 import numpy as np
 import pytest
 
+import kerlite
 from kerlite import layers, ops
 from kerlite.autodiff import GradientTape, Tensor
 from kerlite.ops import recurrent
 from kerlite.testing import check_grad
+from _keras_reference import import_keras
 
 BATCH, STEPS, FEATURES, UNITS = 3, 5, 2, 4
 PADDING = np.ones((BATCH, STEPS), dtype=bool)
@@ -146,3 +149,31 @@ def test_a_mask_of_the_wrong_shape_is_a_clear_error():
         recurrent.gru(x, h0, W, U, b, recurrent_dropout_mask=np.ones((4, BATCH, UNITS)))
     with pytest.raises(ValueError, match="input_dropout_mask"):
         recurrent.gru(x, h0, W, U, b, input_dropout_mask=np.ones((BATCH, UNITS)))
+
+
+@pytest.mark.parity
+@pytest.mark.parametrize("name", LAYERS)
+def test_layer_with_per_gate_masks_gives_keras_numbers(name):
+    """The whole layer (the fused op in kerlite) against Keras 3 with the same masks."""
+    keras = import_keras()
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(BATCH, STEPS, FEATURES)).astype("float32")
+    gates = 4 if name == "lstm" else 3
+    input_masks, recurrent_masks = gate_masks(gates, FEATURES, 12), gate_masks(gates, UNITS, 13)
+    options = {"reset_after": False} if name == "gru_reset_before" else {}
+    outputs = []
+    for lib in (keras, kerlite):  # Keras first: its weight shapes give the random weights
+        layer_class = lib.layers.LSTM if name == "lstm" else lib.layers.GRU
+        layer = layer_class(UNITS, dropout=0.4, recurrent_dropout=0.4, return_sequences=True,
+                            go_backwards=True, **options)
+        layer.build(x.shape)
+        if lib is keras:
+            weights = [rng.normal(size=w.shape).astype("float32") * 0.5 for w in layer.weights]
+        layer.set_weights(weights)
+        layer.cell._dropout_mask = [lib.ops.convert_to_tensor(m) for m in input_masks]
+        layer.cell._recurrent_dropout_mask = [lib.ops.convert_to_tensor(m)
+                                              for m in recurrent_masks]
+        output = layer(x, mask=PADDING, training=True)
+        outputs.append(np.asarray(getattr(output, "data", output)))
+    theirs, ours = outputs
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
