@@ -2,9 +2,10 @@
 
 With ``recurrent_dropout`` Keras's LSTM and GRU cells switch to "implementation 1":
 ``dropout_mask_count`` is 4 (i, f, c, o) or 3 (z, r, h), and both the input and the
-recurrent dropout masks are lists with one mask per gate. kerlite does the same; the
-step is then computed by the cell (with ``kerlite.ops``), so its gradients come from the
-tape and are checked here against finite differences.
+recurrent dropout masks are lists with one mask per gate. kerlite does the same: the cell's
+step is checked here against Keras's numbers, and a layer's gradients (the fused LSTM and
+GRU ops take the per-gate masks) against finite differences; test_rnn_fused_gate_dropout.py
+checks the fused ops against the loop over the cell.
 """
 
 import numpy as np

@@ -7,9 +7,9 @@ cached masks after each call, so the next batch gets new ones.
 A gated cell with ``recurrent_dropout`` draws one mask per gate, as Keras does (its
 "implementation 1"): LSTM four (i, f, c, o), GRU three (z, r, h), for the input and for
 the previous state. Such a cell sets ``dropout_mask_count``; each getter then returns a
-list of masks, and ``gate_parts`` gives each gate its own dropped copy of a tensor.
-Training then runs the cell step by step (the fused sequence ops take one mask), which is
-slower, as Keras also leaves its fused cuDNN kernel when recurrent dropout is on.
+list of masks, and ``gate_parts`` gives each gate its own dropped copy of a tensor. The
+fused sequence ops (``ops.lstm``, ``ops.gru``) take these masks too (stacked, one per
+gate), so a layer still runs the whole sequence in one op when training with dropout.
 """
 
 from kerlite import ops, random
@@ -63,12 +63,6 @@ class DropoutRNNCell:
             recurrent_masks = self.get_recurrent_dropout_mask(previous_state)
         return input_masks, recurrent_masks
 
-    def _needs_step_loop(self, training):
-        """Per-gate masks are applied step by step, with ``call`` (the fused ops take
-        one recurrent mask): True when this training call drops with them."""
-        return bool(training) and self.dropout_mask_count is not None and (
-            0 < self.dropout < 1 or 0 < self.recurrent_dropout < 1)
-
     def get_dropout_mask(self, step_input):
         """The (batch, features) input mask of this call (created on first use)."""
         if self._dropout_mask is None and self.dropout > 0:
@@ -95,10 +89,18 @@ class DropoutRNNCell:
         mask = self.get_dropout_mask(sequences[:, 0, :])
         return sequences * ops.expand_dims(mask, 1)
 
+    def _input_mask_array(self, sequences, training):
+        """This call's input mask(s) for a fused op: None, (batch, features), or
+        (gates, batch, features) stacked in the gate order."""
+        if not (training and 0 < self.dropout < 1):
+            return None
+        return _mask_array(self.get_dropout_mask(sequences[:, 0, :]))
+
     def _recurrent_mask_array(self, state, training):
+        """The same for the recurrent mask(s): None, (batch, units) or (gates, batch, units)."""
         if not (training and 0 < self.recurrent_dropout < 1):
             return None
-        return self.get_recurrent_dropout_mask(state).data
+        return _mask_array(self.get_recurrent_dropout_mask(state))
 
     def _fused_activation_names(self):
         """Activation names the fused op knows, or None (then the RNN loops over ``call``)."""
@@ -106,3 +108,10 @@ class DropoutRNNCell:
         if hasattr(self, "recurrent_activation"):
             names.append(fused_activation_name(self.recurrent_activation))
         return None if None in names else names
+
+
+def _mask_array(masks):
+    """A mask tensor's array, or a list of them stacked (one per gate)."""
+    if isinstance(masks, list):
+        return ops.stack(masks).data
+    return masks.data

@@ -90,13 +90,14 @@ class GRUCell(CellConfig, DropoutRNNCell, Layer):
                      training=False):
         """The whole sequence as one fused op (None if an activation is not supported)."""
         names = self._fused_activation_names()
-        if names is None or self._needs_step_loop(training):
+        if names is None:
             return None
         outputs, last = ops.gru(
-            self._dropped_sequences(sequences, training), initial_state[0], self.kernel,
-            self.recurrent_kernel, self.bias, mask=mask, go_backwards=go_backwards,
-            activation=names[0], recurrent_activation=names[1], reset_after=self.reset_after,
-            recurrent_dropout_mask=self._recurrent_mask_array(initial_state[0], training))
+            sequences, initial_state[0], self.kernel, self.recurrent_kernel, self.bias,
+            mask=mask, go_backwards=go_backwards, activation=names[0],
+            recurrent_activation=names[1], reset_after=self.reset_after,
+            recurrent_dropout_mask=self._recurrent_mask_array(initial_state[0], training),
+            input_dropout_mask=self._input_mask_array(sequences, training))
         return outputs, [last]
 
     def get_config(self):

@@ -2,18 +2,22 @@
 
 from kerlite.autodiff.tensor import record
 from kerlite.ops.recurrent.activations import activation_pair
-from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, dropout_array,
-                                            finish_gradients, time_major, time_slice)
+from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct
+from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, finish_gradients,
+                                            time_major, time_slice)
 
 
 def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
         go_backwards=False, activation="tanh", recurrent_activation="sigmoid",
-        reset_after=True, recurrent_dropout_mask=None):
+        reset_after=True, recurrent_dropout_mask=None, input_dropout_mask=None):
     """Gated recurrent unit over a whole sequence (Keras gate order z, r, h).
 
     ``z, r = rec_act(x W_zr + h U_zr + b)``; candidate ``hh = act(x W_h + r * (h U_h + b_h))``
     when ``reset_after`` (bias of shape (2, 3u): input and recurrent rows), else
     ``hh = act(x W_h + (r * h) U_h + b_h)``; ``h = z * h + (1 - z) * hh``.
+    Dropout masks multiply ``h`` (``recurrent_dropout_mask``, (batch, units)) and ``x``
+    (``input_dropout_mask``, (batch, features)) before their products; a mask of shape
+    (3, batch, n) gives each gate (z, r, h) its own, e.g. ``(x * m_z) W_z``.
     Returns ``(outputs, last_state)``.
     """
     inputs, h0, kernel, recurrent_kernel, bias = as_tensors(
@@ -23,8 +27,16 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
     if bias is not None:
         input_bias, recurrent_bias = (bias.data[0], bias.data[1]) if reset_after else \
             (bias.data, None)
-    seq = SequenceInputs(inputs, kernel.data, input_bias, mask, go_backwards, u, "gru")
-    xp, drop, U = seq.xp, dropout_array(recurrent_dropout_mask), recurrent_kernel.data
+    seq = SequenceInputs(inputs, kernel.data, input_bias, mask, go_backwards, u, "gru",
+                         input_dropout_mask)
+    xp, U = seq.xp, recurrent_kernel.data
+    drop = seq.gate_masks(recurrent_dropout_mask, u, "recurrent_dropout_mask")
+    if reset_after:  # h @ U for all three gates
+        recurrent = GateDropoutProduct(xp, U, drop, gates=3)
+    else:  # h @ U for z and r; the candidate's product comes after the reset gate
+        per_gate = drop is not None and drop.ndim == 3
+        recurrent = GateDropoutProduct(xp, U[:, :2 * u], drop[:2] if per_gate else drop, 2)
+        candidate_mask = drop[2] if per_gate else drop
     act, d_act = activation_pair(activation)
     rec, d_rec = activation_pair(recurrent_activation)
     dtype = seq.projected.dtype
@@ -35,18 +47,17 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
     reset_input = xp.empty_like(candidate)
     hidden[0] = h0.data
     for t in range(seq.steps):
-        h = hidden[t] if drop is None else hidden[t] * drop
         x_part = seq.projected[t]
         if reset_after:
-            h_part = h @ U
+            h_part = recurrent(hidden[t])
             if recurrent_bias is not None:
                 h_part += recurrent_bias
             update_reset[t] = rec(xp, x_part[:, :2 * u] + h_part[:, :2 * u])
             reset_input[t] = h_part[:, 2 * u:]
             candidate[t] = act(xp, x_part[:, 2 * u:] + update_reset[t, :, u:] * reset_input[t])
         else:
-            update_reset[t] = rec(xp, x_part[:, :2 * u] + h @ U[:, :2 * u])
-            reset_input[t] = update_reset[t, :, u:] * h
+            update_reset[t] = rec(xp, x_part[:, :2 * u] + recurrent(hidden[t]))
+            reset_input[t] = update_reset[t, :, u:] * _dropped(hidden[t], candidate_mask)
             candidate[t] = act(xp, x_part[:, 2 * u:] + reset_input[t] @ U[:, 2 * u:])
         z = update_reset[t, :, :u]
         new = candidate[t] + z * (hidden[t] - candidate[t])
@@ -67,13 +78,14 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
                 d_x_part[t, :, u:2 * u] = d_cand * reset_input[t] * d_rec(xp, r)
                 d_h_part[t, :, :2 * u] = d_x_part[t, :, :2 * u]
                 d_h_part[t, :, 2 * u:] = d_cand * r
-                d_h = d_h_part[t] @ U.T
+                d_h = recurrent.input_gradient(d_h_part[t])
             else:
                 d_reset_input = d_cand @ U[:, 2 * u:].T
-                h = hidden[t] if drop is None else hidden[t] * drop
+                h = _dropped(hidden[t], candidate_mask)
                 d_x_part[t, :, u:2 * u] = d_reset_input * h * d_rec(xp, r)
-                d_h = d_x_part[t, :, :2 * u] @ U[:, :2 * u].T + d_reset_input * r
-            dh = dh_new * z + (d_h if drop is None else d_h * drop) + dh_skip
+                d_h = (recurrent.input_gradient(d_x_part[t, :, :2 * u])
+                       + _dropped(d_reset_input * r, candidate_mask))
+            dh = dh_new * z + d_h + dh_skip
 
         def bias_grad():
             d_input_bias = d_x_part.sum(axis=(0, 1))
@@ -82,17 +94,21 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
             return xp.stack([d_input_bias, d_h_part.sum(axis=(0, 1))])
 
         if reset_after:
-            return finish_gradients(seq, d_x_part, dh, inputs, kernel.data, bias, hidden, drop,
-                                    d_h_part, bias_grad)
+            return finish_gradients(seq, d_x_part, dh, inputs, kernel.data, bias, hidden,
+                                    recurrent, d_h_part, bias_grad)
         d_zr = d_x_part[:, :, :2 * u]
 
         def add_candidate_part(d_rk_zr):
             d_rk_h = reset_input.reshape(-1, u).T @ d_x_part[:, :, 2 * u:].reshape(-1, u)
             return xp.concatenate([d_rk_zr, d_rk_h], axis=1)
 
-        return finish_gradients(seq, d_x_part, dh, inputs, kernel.data, bias, hidden, drop, d_zr,
-                                bias_grad, extra_recurrent=add_candidate_part)
+        return finish_gradients(seq, d_x_part, dh, inputs, kernel.data, bias, hidden, recurrent,
+                                d_zr, bias_grad, extra_recurrent=add_candidate_part)
 
     parents = tuple(t for t in (inputs, h0, kernel, recurrent_kernel, bias) if t is not None)
     out = record(seq.outputs(hidden[1:]), parents, backward)
     return out, time_slice(out, -1)
+
+
+def _dropped(values, mask):
+    return values if mask is None else values * mask

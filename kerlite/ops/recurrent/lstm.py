@@ -14,8 +14,9 @@ Two arrangements keep the per-step loop short (a Python loop pays per array call
 from kerlite.autodiff.tensor import record
 from kerlite.backend import get_array_module
 from kerlite.ops.recurrent.activations import activation_pair
-from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, dropout_array,
-                                            finish_gradients, time_major, time_slice)
+from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct
+from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, finish_gradients,
+                                            time_major, time_slice)
 
 # Keras's blocks are (i, f, c, o) = (0, 1, 2, 3); inside the op they are (o, i, f, c).
 _INSIDE_ORDER = (3, 0, 1, 2)
@@ -29,11 +30,14 @@ def _reorder_columns(xp, array, blocks, units):
 
 def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bias=None,
          mask=None, go_backwards=False, activation="tanh", recurrent_activation="sigmoid",
-         recurrent_dropout_mask=None):
+         recurrent_dropout_mask=None, input_dropout_mask=None):
     """Long short-term memory over a whole sequence (Keras gate order i, f, c, o).
 
     ``z = x_t @ W + h @ U + b``; ``i, f, o = rec_act(z_i, z_f, z_o)``; ``g = act(z_c)``;
     ``c = f * c + i * g``; ``h = o * act(c)``.
+    Dropout masks multiply ``h`` (``recurrent_dropout_mask``, (batch, units)) and ``x_t``
+    (``input_dropout_mask``, (batch, features)) before their products; a mask of shape
+    (4, batch, n) gives each gate (i, f, c, o) its own: ``z_g = (x_t * m_g) @ W_g + ...``.
     Returns ``(outputs, last_h, last_c)``.
     """
     inputs, h0, c0, kernel, recurrent_kernel, bias = as_tensors(
@@ -51,8 +55,10 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
         half = xp.ones(4 * u, dtype=W.dtype)
         half[:3 * u] = 0.5
         W_step, U_step, b_step = W * half, U * half, None if b is None else b * half
-    seq = SequenceInputs(inputs, W_step, b_step, mask, go_backwards, u, "lstm")
-    drop = dropout_array(recurrent_dropout_mask)
+    seq = SequenceInputs(inputs, W_step, b_step, mask, go_backwards, u, "lstm",
+                         input_dropout_mask, gate_order=_INSIDE_ORDER)
+    drop = seq.gate_masks(recurrent_dropout_mask, u, "recurrent_dropout_mask")
+    recurrent_step = GateDropoutProduct(xp, U_step, drop, gates=4)  # h @ U_step, masked
     dtype = seq.projected.dtype
     hidden = xp.empty((seq.steps + 1, seq.batch, u), dtype=dtype)
     carry = xp.empty_like(hidden)
@@ -60,9 +66,8 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
     act_carry = xp.empty_like(hidden[1:])  # act(c) before masking
     hidden[0], carry[0] = h0.data, c0.data
     for t in range(seq.steps):
-        h = hidden[t] if drop is None else hidden[t] * drop
         z = gates[t]
-        xp.matmul(h, U_step, out=z)
+        recurrent_step(hidden[t], out=z)
         z += seq.projected[t]
         if one_tanh:
             xp.tanh(z, out=z)
@@ -88,6 +93,7 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
         coefficient, o_carry_slope = _step_coefficients(xp, gates, carry, act_carry, u,
                                                         d_rec, d_act)
         d_z = xp.empty_like(gates)
+        recurrent = GateDropoutProduct(xp, U, drop, gates=4)  # its gradients use U itself
         dh, dc = xp.zeros_like(hidden[0]), g_out[seq.steps]
         for t in reversed(range(seq.steps)):
             dh_new, dh_skip = seq.split_masked(t, dh + g_out[t])
@@ -98,14 +104,12 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
             xp.multiply(dc_new.reshape(seq.batch, 1, u),
                         coefficient[t, :, u:].reshape(seq.batch, 3, u),
                         out=d[:, u:].reshape(seq.batch, 3, u))
-            dh = d @ U.T
-            if drop is not None:
-                dh *= drop
+            dh = recurrent.input_gradient(d)
             dc = dc_new * gates[t, :, 2 * u:3 * u]
             if seq.mask is not None:
                 dh += dh_skip
                 dc += dc_skip
-        return _gradients(xp, seq, d_z, dh, dc, inputs, W, hidden, drop, bias, u)
+        return _gradients(xp, seq, d_z, dh, dc, inputs, W, hidden, recurrent, bias, u)
 
     parents = tuple(t for t in (inputs, h0, c0, kernel, recurrent_kernel, bias) if t is not None)
     packed = xp.concatenate([hidden[1:], carry[-1:]], axis=0)
@@ -132,8 +136,8 @@ def _step_coefficients(xp, gates, carry, act_carry, u, d_rec, d_act):
     return coefficient, o_carry_slope
 
 
-def _gradients(xp, seq, d_z, dh0, dc0, inputs, W, hidden, drop, bias, u):
+def _gradients(xp, seq, d_z, dh0, dc0, inputs, W, hidden, recurrent, bias, u):
     """Gradients of (inputs, h0, c0, kernel, recurrent_kernel[, bias]), Keras's gate order."""
-    grads = finish_gradients(seq, d_z, (dh0, dc0), inputs, W, bias, hidden, drop, d_z,
+    grads = finish_gradients(seq, d_z, (dh0, dc0), inputs, W, bias, hidden, recurrent, d_z,
                              bias_grad=lambda: d_z.sum(axis=(0, 1)))
     return grads[:3] + [_reorder_columns(xp, g, _KERAS_ORDER, u) for g in grads[3:]]

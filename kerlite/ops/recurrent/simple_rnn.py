@@ -2,8 +2,9 @@
 
 from kerlite.autodiff.tensor import record
 from kerlite.ops.recurrent.activations import activation_pair
-from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, dropout_array,
-                                            finish_gradients, time_major, time_slice)
+from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct
+from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, finish_gradients,
+                                            time_major, time_slice)
 
 
 def simple_rnn(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
@@ -19,14 +20,14 @@ def simple_rnn(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=
     seq = SequenceInputs(inputs, kernel.data, None if bias is None else bias.data, mask,
                          go_backwards, units, "simple_rnn")
     xp, act, d_act = seq.xp, *activation_pair(activation)
-    drop = dropout_array(recurrent_dropout_mask)
+    drop = seq.gate_masks(recurrent_dropout_mask, units, "recurrent_dropout_mask")
     U = recurrent_kernel.data
+    recurrent = GateDropoutProduct(xp, U, drop, gates=1)
     hidden = xp.empty((seq.steps + 1, seq.batch, units), dtype=seq.projected.dtype)
     new_values = xp.empty_like(hidden[1:])  # activations before masking, for backward
     hidden[0] = h0.data
     for t in range(seq.steps):
-        h = hidden[t] if drop is None else hidden[t] * drop
-        new_values[t] = act(xp, seq.projected[t] + h @ U)
+        new_values[t] = act(xp, seq.projected[t] + recurrent(hidden[t]))
         hidden[t + 1] = seq.keep(t, new_values[t], hidden[t])
 
     def backward(g):
@@ -36,10 +37,9 @@ def simple_rnn(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=
         for t in reversed(range(seq.steps)):
             through, skipped = seq.split_masked(t, dh + g[t])
             d_pre[t] = through * d_act(xp, new_values[t])
-            d_h = d_pre[t] @ U.T
-            dh = (d_h if drop is None else d_h * drop) + skipped
-        return finish_gradients(seq, d_pre, dh, inputs, kernel.data, bias, hidden, drop, d_pre,
-                                bias_grad=lambda: d_pre.sum(axis=(0, 1)))
+            dh = recurrent.input_gradient(d_pre[t]) + skipped
+        return finish_gradients(seq, d_pre, dh, inputs, kernel.data, bias, hidden, recurrent,
+                                d_pre, bias_grad=lambda: d_pre.sum(axis=(0, 1)))
 
     parents = tuple(t for t in (inputs, h0, kernel, recurrent_kernel, bias) if t is not None)
     out = record(seq.outputs(hidden[1:]), parents, backward)
