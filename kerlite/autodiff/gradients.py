@@ -7,6 +7,7 @@
    values such as ``x * x`` or a shared layer get the sum of all paths.
 """
 
+from kerlite.autodiff.tensor import array_of
 from kerlite.backend import get_array_module
 
 
@@ -39,7 +40,7 @@ def backpropagate(target, sources, output_gradient=None, free_graph=True):
         # d target / d target = 1, as an array of the target's own module (NumPy or CuPy)
         seed = get_array_module(target.data).ones_like(target.data)
     else:
-        seed = getattr(output_gradient, "data", output_gradient)
+        seed = array_of(output_gradient)
     wanted = {id(source) for source in sources}
     found = {}
     if target._backward is None:

@@ -212,6 +212,15 @@ def _ops():
     return _OPS_MODULE[0]
 
 
+def array_of(value):
+    """The array inside a Tensor, or ``value`` itself (an array or a number).
+
+    Not ``getattr(value, "data", value)``: a CuPy array has a ``.data`` of its own (a
+    pointer to its GPU memory).
+    """
+    return value.data if isinstance(value, Tensor) else value
+
+
 def as_tensor(value, like=None):
     """Wrap ``value`` as a Tensor; Python numbers take the dtype of ``like``.
 

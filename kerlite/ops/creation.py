@@ -5,7 +5,7 @@ New tensors live on the active backend; float tensors are ``floatx()`` unless a
 """
 
 from kerlite import backend
-from kerlite.autodiff.tensor import Tensor, as_tensor
+from kerlite.autodiff.tensor import array_of, as_tensor, Tensor
 from kerlite.backend import get_array_module
 
 
@@ -36,7 +36,7 @@ def ones(shape, dtype=None):
 def full(shape, fill_value, dtype=None):
     """A tensor of ``shape`` filled with ``fill_value``."""
     xp = get_array_module()
-    fill = getattr(fill_value, "data", fill_value)
+    fill = array_of(fill_value)
     return Tensor(xp.full(shape, fill, dtype=_dtype_for(fill_value, dtype=dtype)))
 
 
@@ -58,7 +58,7 @@ def full_like(x, fill_value, dtype=None):
     x = as_tensor(x)
     xp = get_array_module(x.data)
     dtype = dtype and backend.standardize_dtype(dtype) or x.data.dtype
-    return Tensor(xp.full(x.data.shape, getattr(fill_value, "data", fill_value), dtype=dtype))
+    return Tensor(xp.full(x.data.shape, array_of(fill_value), dtype=dtype))
 
 
 def arange(start, stop=None, step=1, dtype=None):

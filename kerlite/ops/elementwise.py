@@ -6,7 +6,7 @@ into ``floatx()`` first, as Keras does.
 
 import math
 
-from kerlite.autodiff.tensor import Tensor, as_tensor, record
+from kerlite.autodiff.tensor import array_of, as_tensor, record, Tensor
 from kerlite.backend import get_array_module
 from kerlite.ops._helpers import float_tensor
 
@@ -104,8 +104,8 @@ def clip(x, x_min, x_max):
     """Limit values to [x_min, x_max].  d/dx = 1 inside the range, 0 outside."""
     x = as_tensor(x)
     xp = get_array_module(x.data)
-    low = getattr(x_min, "data", x_min)
-    high = getattr(x_max, "data", x_max)
+    low = array_of(x_min)
+    high = array_of(x_max)
     out = xp.clip(x.data, low, high).astype(x.data.dtype, copy=False)
     return record(out, (x,), lambda g: (g * ((x.data >= low) & (x.data <= high)),))
 

@@ -6,7 +6,7 @@ gradients of all the copies.
 """
 
 from kerlite import backend
-from kerlite.autodiff.tensor import as_tensor, record
+from kerlite.autodiff.tensor import array_of, as_tensor, record
 from kerlite.backend import get_array_module
 from kerlite.ops.indexing import get_item, scatter_add
 
@@ -116,7 +116,7 @@ def repeat(x, repeats, axis=None):
 
         x, axis = ravel(x), 0
     xp = get_array_module(x.data)
-    counts = getattr(repeats, "data", repeats)
+    counts = array_of(repeats)
     if not isinstance(counts, int):
         counts = backend.to_numpy(counts).tolist()  # CuPy's repeat wants host counts
     positions = xp.repeat(xp.arange(x.data.shape[axis]), counts)

@@ -4,7 +4,7 @@ The backward rules all start the same way: put the reduced axes back as size-1 a
 (``_restore_dims``) so the incoming gradient broadcasts against the input.
 """
 
-from kerlite.autodiff.tensor import Tensor, as_tensor, record
+from kerlite.autodiff.tensor import array_of, as_tensor, record, Tensor
 from kerlite.backend import get_array_module
 from kerlite.ops._helpers import float_tensor, normalize_axis
 
@@ -104,12 +104,12 @@ def _extreme(x, axis, keepdims, reducer):
 
 def max(x, axis=None, keepdims=False):
     """Largest value over ``axis``.  The gradient flows to the largest entries."""
-    return _extreme(x, axis, keepdims, get_array_module(getattr(x, "data", x)).max)
+    return _extreme(x, axis, keepdims, get_array_module(array_of(x)).max)
 
 
 def min(x, axis=None, keepdims=False):
     """Smallest value over ``axis``.  The gradient flows to the smallest entries."""
-    return _extreme(x, axis, keepdims, get_array_module(getattr(x, "data", x)).min)
+    return _extreme(x, axis, keepdims, get_array_module(array_of(x)).min)
 
 
 amax = max

@@ -17,6 +17,7 @@ import math
 import numpy
 
 from kerlite import backend, safe_loading
+from kerlite.autodiff.tensor import array_of
 
 # Filters built into HDF5 (gzip, shuffle, fletcher32, szip, nbit, scaleoffset) and LZF,
 # which h5py ships. Any other filter number makes HDF5 search for a plugin library.
@@ -102,7 +103,7 @@ def read_dataset(dataset, where):
 
 def as_numpy(value):
     """A Variable, Tensor, CuPy or NumPy array (or number) as a NumPy array."""
-    data = getattr(value, "data", value)
+    data = array_of(value)
     if not isinstance(data, numpy.ndarray) and hasattr(data, "shape"):
         return numpy.asarray(backend.to_numpy(data))
     return numpy.asarray(data)

@@ -11,7 +11,7 @@ rules (for y = f(A), with G = dL/dy and ^T swapping the last two axes):
 
 import numpy
 
-from kerlite.autodiff.tensor import Tensor, record
+from kerlite.autodiff.tensor import array_of, record, Tensor
 from kerlite.backend import get_array_module
 from kerlite.ops._helpers import float_tensor, unbroadcast
 from kerlite.ops.linalg import matmul
@@ -339,7 +339,7 @@ def matrix_rank(x, tol=None):
     if tol is None:
         tol = s.max(axis=-1, keepdims=True) * _default_rcond(x.shape, x.data.dtype, xp, 1)
     else:
-        tol = xp.asarray(getattr(tol, "data", tol))[..., None]
+        tol = xp.asarray(array_of(tol))[..., None]
     return Tensor((s > tol).sum(axis=-1).astype("int32"))
 
 

@@ -10,7 +10,7 @@ import math
 import numbers
 
 from kerlite import backend
-from kerlite.autodiff.tensor import Tensor, as_tensor, record
+from kerlite.autodiff.tensor import array_of, as_tensor, record, Tensor
 from kerlite.backend import get_array_module
 from kerlite.ops._helpers import normalize_axis
 from kerlite.ops import reductions as _red
@@ -238,8 +238,8 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """``num`` values from ``start`` to ``stop`` spaced evenly on a log scale."""
     import numpy
 
-    return _spaced(numpy.geomspace(backend.to_numpy(getattr(start, "data", start)),
-                                   backend.to_numpy(getattr(stop, "data", stop)), num,
+    return _spaced(numpy.geomspace(backend.to_numpy(array_of(start)),
+                                   backend.to_numpy(array_of(stop)), num,
                                    endpoint=endpoint, axis=axis), dtype)
 
 
@@ -247,8 +247,8 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
     """``base ** linspace(start, stop, num)``."""
     import numpy
 
-    return _spaced(numpy.logspace(backend.to_numpy(getattr(start, "data", start)),
-                                  backend.to_numpy(getattr(stop, "data", stop)), num,
+    return _spaced(numpy.logspace(backend.to_numpy(array_of(start)),
+                                  backend.to_numpy(array_of(stop)), num,
                                   endpoint=endpoint, base=base, axis=axis), dtype)
 
 

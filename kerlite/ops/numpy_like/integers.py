@@ -5,7 +5,7 @@ length.
 """
 
 from kerlite import backend
-from kerlite.autodiff.tensor import Tensor, as_tensor
+from kerlite.autodiff.tensor import array_of, as_tensor, Tensor
 from kerlite.backend import get_array_module
 from kerlite.ops._helpers import tensors
 
@@ -84,7 +84,7 @@ def _window(name, length, *args):
     """Computed on the host with NumPy (a few numbers), then moved to the backend."""
     import numpy
 
-    length = int(getattr(length, "data", length))
+    length = int(array_of(length))
     values = getattr(numpy, name)(length, *args).astype(backend.floatx())
     return Tensor(backend.convert_to_array(values))
 
@@ -111,4 +111,4 @@ def hanning(x):
 
 def kaiser(x, beta):
     """The Kaiser window: I0(beta sqrt(1 - (2n/(x-1) - 1)**2)) / I0(beta)."""
-    return _window("kaiser", x, float(getattr(beta, "data", beta)))
+    return _window("kaiser", x, float(array_of(beta)))

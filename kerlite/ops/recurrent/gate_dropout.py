@@ -12,6 +12,8 @@ mask for all gates is ``(v * m) @ kernel``.
 time-major sequence (time, batch, n) can be projected in one call.
 """
 
+from kerlite.autodiff.tensor import array_of
+
 
 class GateDropoutProduct:
     """The forward product and its two gradients (for ``v`` and for the kernel)."""
@@ -91,8 +93,8 @@ def gate_mask_array(xp, mask, shape, gates, dtype, op_name, name):
     if mask is None:
         return None
     if isinstance(mask, (list, tuple)):
-        mask = xp.stack([xp.asarray(getattr(m, "data", m)) for m in mask])
-    mask = xp.asarray(getattr(mask, "data", mask))
+        mask = xp.stack([xp.asarray(array_of(m)) for m in mask])
+    mask = xp.asarray(array_of(mask))
     if mask.shape not in (tuple(shape), (gates, *shape)):
         raise ValueError(
             f"{op_name}: {name} must have shape {tuple(shape)} (one mask for all gates) or "
