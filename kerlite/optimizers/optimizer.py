@@ -154,7 +154,8 @@ class Optimizer:
             raise TypeError(
                 "This optimizer was created with a `LearningRateSchedule` object as its "
                 "`learning_rate` constructor argument, hence its learning rate is not "
-                "settable. If you need the learning rate to be settable, create the "
+                "settable (the schedule decides it). If you need the learning rate to be "
+                "settable, create the "
                 f"optimizer with a float `learning_rate` (learning_rate={float(value)}).")
         self._learning_rate.assign(float(value))
 
