@@ -209,3 +209,50 @@ def test_iterations_dtype_and_optimizer_params_size_match_keras(capsys):
         lines[lib.__name__] = [line.strip() for line in text.splitlines()
                                if "Optimizer params" in line]
     assert lines["kerlite"] == lines["keras"] != []
+
+
+# --- 6. nested RNN inputs and keras.tree ---------------------------------------------
+def test_tree_matches_keras_tree():
+    keras = import_keras()
+    structure = {"b": [1, (2, 3)], "a": None, "c": {"y": 4, "x": 5}}
+    assert kerlite.tree.flatten(structure) == keras.tree.flatten(structure)
+    assert kerlite.tree.is_nested([1]) and not kerlite.tree.is_nested(1)
+    doubled = kerlite.tree.map_structure(lambda v: None if v is None else v * 2, structure)
+    assert doubled == keras.tree.map_structure(
+        lambda v: None if v is None else v * 2, structure)
+    flat = list(range(6))
+    assert (kerlite.tree.pack_sequence_as(structure, flat)
+            == keras.tree.pack_sequence_as(structure, flat))
+
+
+class _TwoInputCell(kerlite.layers.Layer):
+    """A cell reading a dict of two inputs, with one (batch, 2, 3) state."""
+
+    state_size = [[2, 3]]
+    output_size = 4
+
+    def build(self, input_shapes):
+        self.kernel = self.add_weight(shape=(input_shapes["a"][-1] + input_shapes["b"][-1], 4),
+                                      initializer="ones", name="kernel")
+
+    def call(self, inputs, states):
+        x = kerlite.ops.concatenate([inputs["a"], inputs["b"]], axis=-1)
+        state = states[0] + 1.0
+        return kerlite.ops.matmul(x, self.kernel), [state]
+
+
+def test_rnn_with_dict_inputs_masks_and_multi_dim_states():
+    a = np.ones((2, 3, 1), "float32")
+    b = np.ones((2, 3, 2), "float32")
+    mask = np.array([[True, True, False], [True, False, False]])
+    rnn = kerlite.layers.RNN(_TwoInputCell(), return_sequences=True, return_state=True)
+    outputs, state = rnn({"a": a, "b": b}, mask=mask)
+    assert tuple(outputs.shape) == (2, 3, 4) and tuple(state.shape) == (2, 2, 3)
+    # Masked steps keep the state: 2 steps counted in row 0, 1 in row 1.
+    np.testing.assert_allclose(np.asarray(state)[:, 0, 0], [2.0, 1.0])
+    # ...and masked steps repeat the previous output (as Keras 3's loop does).
+    outputs = np.asarray(outputs)
+    np.testing.assert_allclose(outputs[1, 1:], outputs[1, :1].repeat(2, axis=0))
+    np.testing.assert_allclose(outputs[0, 2], outputs[0, 1])
+    symbolic = rnn.compute_output_shape({"a": (None, 3, 1), "b": (None, 3, 2)})
+    assert symbolic == ((None, 3, 4), (None, 2, 3))

@@ -176,9 +176,13 @@ class RNN(Layer):
         """The general loop: call the cell once per time step (any cell written with ops)."""
         steps = nest.flatten(sequences)[0].shape[1]
         order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
-        nested_output = not self._stacked and not isinstance(
-            getattr(self.cell, "output_size", None) or 0, int)
-        previous = None  # the last kept outputs (nested outputs only)
+        # A masked step repeats the previous output. For the built-in cells that is the
+        # first state; a cell whose outputs differ from its first state (nested, other
+        # sizes) has its outputs remembered instead, zeros before the first step.
+        output_size = getattr(self.cell, "output_size", None)
+        track_outputs = (not self._stacked and output_size is not None
+                         and output_size != self.state_size[0])
+        previous = None  # the last kept outputs, when tracked
         cell_kwargs = {}
         if "training" in inspect.signature(self.cell.call).parameters:
             cell_kwargs["training"] = training
@@ -189,7 +193,7 @@ class RNN(Layer):
             output, new_states = self.cell(step, states, **cell_kwargs)
             new_states = list(new_states) if isinstance(new_states, (list, tuple)) \
                 else [new_states]
-            if mask_data is not None and nested_output:
+            if mask_data is not None and track_outputs:
                 keep = mask_data[:, t]
                 if previous is None or self.zero_output_for_mask:
                     previous = nest.map_structure(lambda out: out * 0, output)
