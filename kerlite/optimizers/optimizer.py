@@ -90,7 +90,7 @@ class Optimizer:
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self.built = False
-        # int32, as Keras 3 on JAX and NumPy (int64 only on TensorFlow/Torch).
+        # int32, as in Keras 3 on JAX (its "int" counter is stored as int32 there).
         self._iterations = self._make_variable(0, "iteration", dtype="int32")
         self._variables = [self._iterations]
         if callable(learning_rate):
