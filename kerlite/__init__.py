@@ -20,7 +20,7 @@ from kerlite.layers import Input, InputSpec, Layer
 from kerlite.models import Model, Sequential
 from kerlite import callbacks, losses, metrics, optimizers
 from kerlite import saving
-from kerlite import config, preprocessing
+from kerlite import config, preprocessing, tree
 from kerlite.initializers import Initializer
 from kerlite.losses import Loss
 from kerlite.metrics import Metric

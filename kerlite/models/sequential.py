@@ -129,7 +129,9 @@ class Sequential(Model):
         snapshot = LayerSnapshot(self)  # a layer that does not fit undoes the whole build
         try:
             if not isinstance(self._layers[0], InputLayer):
-                self._layers.insert(0, InputLayer(batch_shape=input_shape))
+                self._layers.insert(0, InputLayer(
+                    batch_shape=input_shape,
+                    dtype=getattr(self, "_first_input_dtype", None)))
             inputs = self._layers[0].output
             x = inputs
             for layer in self._layers[1:]:
@@ -140,8 +142,16 @@ class Sequential(Model):
             raise
 
     def _build_from_inputs(self, args):
-        """First call on data: an Input of that data's shape (as Keras 3 builds it)."""
-        self.build(tuple(args[0].shape))
+        """First call on data: an Input of that data's shape (as Keras 3 builds it).
+        Text stays text: string data gets a ``dtype="string"`` Input, not a float one."""
+        data = args[0]
+        array = getattr(data, "data", data)  # a Tensor's array, or the array itself
+        is_text = getattr(getattr(array, "dtype", None), "kind", None) in ("U", "S")
+        self._first_input_dtype = "string" if is_text else None
+        try:
+            self.build(tuple(data.shape))
+        finally:
+            self._first_input_dtype = None
 
     def call(self, inputs, training=None, mask=None):
         return self._functional.call(inputs, training=training, mask=mask)

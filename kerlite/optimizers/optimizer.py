@@ -90,7 +90,8 @@ class Optimizer:
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self.built = False
-        self._iterations = self._make_variable(0, "iteration", dtype="int64")
+        # int32, as in Keras 3 on JAX (its "int" counter is stored as int32 there).
+        self._iterations = self._make_variable(0, "iteration", dtype="int32")
         self._variables = [self._iterations]
         if callable(learning_rate):
             self._learning_rate = learning_rate
@@ -111,7 +112,7 @@ class Optimizer:
 
     @property
     def iterations(self):
-        """How many steps were applied (an int64 Variable, as in Keras). With
+        """How many steps were applied (an int32 Variable, as in Keras). With
         ``gradient_accumulation_steps=n``, how many updates: steps // n (a Tensor)."""
         if self.gradient_accumulation_steps:
             return Tensor(self._iterations.data // self.gradient_accumulation_steps)
@@ -133,16 +134,29 @@ class Optimizer:
 
     @property
     def learning_rate(self):
-        """The current learning rate (a schedule is evaluated at ``iterations``)."""
-        return self._current_learning_rate()
+        """The learning rate, as in Keras 3: the float32 ``Variable`` itself (so
+        ``opt.learning_rate.assign(0.01)`` and ``float(opt.learning_rate)`` work), or,
+        for a schedule, a scalar Tensor of its value at ``iterations``."""
+        if isinstance(self._learning_rate, Variable):
+            return self._learning_rate
+        return backend.convert_to_tensor(self._current_learning_rate(), backend.floatx())
 
     @learning_rate.setter
     def learning_rate(self, value):
+        """A number is assigned to the variable; a schedule (or any callable of the
+        step) replaces it, and the variable leaves ``variables`` (as in Keras 3)."""
+        if callable(value) and not isinstance(value, Tensor):
+            if isinstance(self._learning_rate, Variable):
+                self._variables.remove(self._learning_rate)
+            self._learning_rate = value
+            return
         if not isinstance(self._learning_rate, Variable):
             raise TypeError(
-                "This optimizer was created with a learning rate schedule, so its "
-                "learning rate cannot be set to a number. Create a new optimizer with "
-                f"learning_rate={value} instead.")
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not "
+                "settable (the schedule decides it). If you need the learning rate to be "
+                "settable, create the "
+                f"optimizer with a float `learning_rate` (learning_rate={float(value)}).")
         self._learning_rate.assign(float(value))
 
     def _current_learning_rate(self):
@@ -371,7 +385,7 @@ class Optimizer:
         return cls(**config)
 
     def __repr__(self):
-        return f"<{type(self).__name__} name={self.name}, learning_rate={self.learning_rate:g}>"
+        return f"<{type(self).__name__} name={self.name}, learning_rate={self._current_learning_rate():g}>"
 
 
 def _l2(array):

@@ -251,12 +251,14 @@ def _deserialize(config, custom_objects, module_objects):
             instance = cls.from_config(inner, custom_objects=custom_objects)
         else:
             instance = cls.from_config(inner)
-    build_config = config.get("build_config")
-    if build_config and hasattr(instance, "build_from_config"):
-        instance.build_from_config(build_config)
-    compile_config = config.get("compile_config")
-    if compile_config and hasattr(instance, "compile_from_config"):
-        instance.compile_from_config(compile_config)
+        # Still inside the scope: a custom loss or metric named in the compile config
+        # is found through the same custom_objects as the layers (as in Keras 3).
+        build_config = config.get("build_config")
+        if build_config and hasattr(instance, "build_from_config"):
+            instance.build_from_config(build_config)
+        compile_config = config.get("compile_config")
+        if compile_config and hasattr(instance, "compile_from_config"):
+            instance.compile_from_config(compile_config)
     return instance
 
 

@@ -7,6 +7,12 @@ and says how big its states are (``state_size``). ``RNN(cell)`` feeds it the ste
 LSTMCell, GRUCell) also offer ``run_sequence``: the whole loop as one fused op with a
 hand-written backward pass, used when their activations allow it.
 
+Inputs, states and outputs may be nested (the "RNNs with list/dict inputs" guide): a
+tuple of sequences ``(batch, time, ...)`` reaches the cell as a tuple of steps, and a
+``state_size``/``output_size`` entry that is a list, such as ``[20, 30]``, is one state (or
+output) of shape ``(batch, 20, 30)``. (A stack of cells keeps its own meaning: one list of
+states per cell.)
+
 Masks (from ``Embedding(mask_zero=True)`` or ``Masking``) skip padded steps: the states are
 carried through unchanged, and the output repeats the previous state (or is zero with
 ``zero_output_for_mask=True``).
@@ -17,6 +23,7 @@ import inspect
 from kerlite import backend, ops
 from kerlite.autodiff.variable import Variable
 from kerlite.graph import nest
+from kerlite.graph.output_spec import is_shape
 from kerlite.layers.layer import Layer
 from kerlite.layers.recurrent.stacked_rnn_cells import StackedRNNCells
 
@@ -60,6 +67,7 @@ class RNN(Layer):
         self.unroll = unroll
         self.zero_output_for_mask = zero_output_for_mask
         self.supports_masking = True
+        self._stacked = isinstance(cell, StackedRNNCells)
         self.single_state = isinstance(state_size, int)
         self.state_size = [state_size] if self.single_state else list(state_size)
         self._state_variables = None
@@ -67,15 +75,21 @@ class RNN(Layer):
 
     # --- shapes and masks -------------------------------------------------------------
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
-        batch, length = sequences_shape[0], sequences_shape[1]
+        first = _first_shape(sequences_shape)
+        batch, length = first[0], first[1]
         output_size = getattr(self.cell, "output_size", None) or self.state_size[0]
-        if self.return_sequences:
-            output_shape = (batch, length, output_size)
-        else:
-            output_shape = (batch, output_size)
+        prefix = (batch, length) if self.return_sequences else (batch,)
+        if self._stacked or isinstance(output_size, int):
+            output_shape = prefix + (output_size,)
+        else:  # nested sizes: one output per entry
+            output_shape = _shapes_for(output_size, prefix)
         if self.return_state:
-            return (output_shape, *[(batch, size) if isinstance(size, int) else
-                                    [(batch, s) for s in size] for size in self.state_size])
+            if self._stacked:
+                states = [(batch, size) if isinstance(size, int) else
+                          [(batch, s) for s in size] for size in self.state_size]
+            else:
+                states = [_shapes_for(size, (batch,)) for size in self.state_size]
+            return (output_shape, *states)
         return output_shape
 
     def compute_mask(self, inputs, mask=None):
@@ -87,24 +101,26 @@ class RNN(Layer):
         return output_mask
 
     def build(self, sequences_shape, initial_state_shape=None):
-        if len(sequences_shape) < 3:
-            raise ValueError(
-                f"Layer {self.name!r} expects 3D input (batch, timesteps, features). "
-                f"Received input shape {tuple(sequences_shape)}. Reshape the data, or put "
-                "an Embedding layer first for integer sequences."
-            )
-        step_shape = (sequences_shape[0],) + tuple(sequences_shape[2:])
+        for shape in _flat_shapes(sequences_shape):
+            if len(shape) < 3:
+                raise ValueError(
+                    f"Layer {self.name!r} expects 3D input (batch, timesteps, features). "
+                    f"Received input shape {_describe(sequences_shape)}. Reshape the data, "
+                    "or put an Embedding layer first for integer sequences."
+                )
+        step_shape = _map_shapes(lambda shape: (shape[0],) + shape[2:], sequences_shape)
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell.build(step_shape)
             self.cell.built = True
+        batch_size = _first_shape(sequences_shape)[0]
         if self.stateful:
-            if sequences_shape[0] is None:
+            if batch_size is None:
                 raise ValueError(
                     "When using `stateful=True` in a RNN, the batch size must be static. "
-                    f"Found dynamic batch size: sequence.shape={tuple(sequences_shape)}. "
+                    f"Found dynamic batch size: sequence.shape={_describe(sequences_shape)}. "
                     "Use keras.Input(batch_shape=(batch_size, timesteps, features))."
                 )
-            self._create_state_variables(sequences_shape[0])
+            self._create_state_variables(batch_size)
         self.built = True
 
     # --- states -----------------------------------------------------------------------
@@ -125,7 +141,8 @@ class RNN(Layer):
             states = cell_initial_state(batch_size=batch_size)
             return list(states) if isinstance(states, (list, tuple)) else [states]
         dtype = getattr(self.cell, "compute_dtype", None) or backend.floatx()
-        return [ops.zeros((batch_size, size), dtype=dtype) for size in self.state_size]
+        return [ops.zeros((batch_size,) + _size_dims(size), dtype=dtype)
+                for size in self.state_size]
 
     def reset_state(self):
         """Set the states of a stateful layer back to zero."""
@@ -157,18 +174,36 @@ class RNN(Layer):
 
     def _loop_over_cell(self, sequences, initial_state, mask, training):
         """The general loop: call the cell once per time step (any cell written with ops)."""
-        steps = sequences.shape[1]
+        steps = nest.flatten(sequences)[0].shape[1]
         order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
+        # A masked step repeats the previous output. For the built-in cells that is the
+        # first state; a cell whose outputs differ from its first state (nested, other
+        # sizes) has its outputs remembered instead, zeros before the first step.
+        output_size = getattr(self.cell, "output_size", None)
+        track_outputs = (not self._stacked and output_size is not None
+                         and output_size != self.state_size[0])
+        previous = None  # the last kept outputs, when tracked
         cell_kwargs = {}
         if "training" in inspect.signature(self.cell.call).parameters:
             cell_kwargs["training"] = training
         mask_data = None if mask is None else ops.convert_to_tensor(mask).data.astype(bool)
         states, outputs = list(initial_state), []
         for t in order:
-            output, new_states = self.cell(sequences[:, t], states, **cell_kwargs)
+            step = nest.map_structure(lambda sequence: sequence[:, t], sequences)
+            output, new_states = self.cell(step, states, **cell_kwargs)
             new_states = list(new_states) if isinstance(new_states, (list, tuple)) \
                 else [new_states]
-            if mask_data is not None:
+            if mask_data is not None and track_outputs:
+                keep = mask_data[:, t]
+                if previous is None or self.zero_output_for_mask:
+                    previous = nest.map_structure(lambda out: out * 0, output)
+                kept = [_where(keep, new, old) for new, old in
+                        zip(nest.flatten(output), nest.flatten(previous))]
+                output = previous = nest.pack_like(output, kept)
+                kept = [_where(keep, new, old)
+                        for new, old in zip(nest.flatten(new_states), nest.flatten(states))]
+                new_states = nest.pack_like(new_states, kept)
+            elif mask_data is not None:
                 keep = mask_data[:, t]
                 output = _where(keep, output, output * 0 if self.zero_output_for_mask
                                 else _previous_output(states))
@@ -177,12 +212,16 @@ class RNN(Layer):
                 new_states = nest.pack_like(new_states, kept)
             states = new_states
             outputs.append(output)
-        stacked = ops.stack(outputs, axis=1) if self.return_sequences else None
+        stacked = None
+        if self.return_sequences:  # one (batch, time, ...) tensor per output leaf
+            stacked = nest.pack_like(outputs[0], [
+                ops.stack(list(leaves), axis=1)
+                for leaves in zip(*(nest.flatten(output) for output in outputs))])
         return outputs[-1], stacked, states
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
-        sequences = ops.convert_to_tensor(sequences)
-        batch_size = sequences.shape[0]
+        sequences = nest.map_structure(ops.convert_to_tensor, sequences)
+        batch_size = nest.flatten(sequences)[0].shape[0]
         if initial_state is None:
             if self.stateful:
                 initial_state = self._state_variables
@@ -205,8 +244,8 @@ class RNN(Layer):
         dtype = getattr(self.cell, "compute_dtype", None) or backend.floatx()
         initial_state = nest.map_structure(lambda state: _as_state(state, dtype),
                                            list(initial_state))
-        if isinstance(mask, (list, tuple)):
-            mask = mask[0]
+        if isinstance(mask, (list, tuple, dict)):  # one mask for every input: the first
+            mask = nest.flatten(mask)[0] if nest.flatten(mask) else None
         try:
             last_output, outputs, states = self.inner_loop(
                 sequences, initial_state, mask, training=training)
@@ -264,3 +303,40 @@ def _as_state(value, dtype):
     """A state as a Tensor of the cell's dtype (cast with ops, so gradients flow back)."""
     state = ops.convert_to_tensor(value)
     return state if state.dtype == dtype else ops.cast(state, dtype)
+
+
+def _map_shapes(function, shapes):
+    """``function`` applied to each shape of a (nested) structure of shapes."""
+    if is_shape(shapes):
+        return function(tuple(shapes))
+    if isinstance(shapes, dict):
+        return {key: _map_shapes(function, value) for key, value in shapes.items()}
+    return type(shapes)(_map_shapes(function, item) for item in shapes)
+
+
+def _flat_shapes(shapes):
+    found = []
+    _map_shapes(found.append, shapes)
+    return found
+
+
+def _first_shape(shapes):
+    return _flat_shapes(shapes)[0]
+
+
+def _describe(shapes):
+    return tuple(shapes) if is_shape(shapes) else shapes
+
+
+def _size_dims(size):
+    """A state or output size as the dims after the batch axis: 4 -> (4,), [2, 3] -> (2, 3)."""
+    return (size,) if isinstance(size, int) else tuple(size)
+
+
+def _shapes_for(size, prefix):
+    """Shapes for a (nested) ``output_size`` entry: ``[10, [20, 30]]`` with prefix
+    ``(batch,)`` gives ``[(batch, 10), (batch, 20, 30)]``."""
+    if isinstance(size, int) or (isinstance(size, (list, tuple))
+                                 and all(isinstance(d, int) for d in size)):
+        return prefix + _size_dims(size)
+    return [_shapes_for(item, prefix) for item in size]
