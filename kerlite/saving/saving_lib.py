@@ -111,13 +111,6 @@ def _json_default(value):
     raise TypeError(f"Cannot write {type(value).__name__} to a .keras config: {value!r}")
 
 
-def _parse_json(text, where):
-    try:
-        return json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"The {where} is not valid JSON ({error}).") from error
-
-
 @contextlib.contextmanager
 def open_keras_file(filepath):
     """The checked zip of a ``.keras`` file, open for reading."""
@@ -154,7 +147,8 @@ def read_archive(filepath):
     with open_keras_file(filepath) as archive:
         config_text = keras_zip.read_member(archive, CONFIG_FILENAME, "max_json_bytes")
         weights = keras_zip.read_member(archive, WEIGHTS_FILENAME)
-    return _parse_json(config_text, f"config.json inside {os.fspath(filepath)!r}"), weights
+    where = f"config.json inside {os.fspath(filepath)!r}"
+    return serialization_lib.parse_config_json(config_text, where), weights
 
 
 def save_model_to_folder(model, folder):
@@ -194,7 +188,7 @@ def load_model_from_folder(folder, custom_objects=None, compile=True, safe_mode=
     config_path = paths[CONFIG_FILENAME]
     check_limit("max_json_bytes", os.path.getsize(config_path), repr(config_path))
     with open(config_path, "rb") as handle:
-        config = _parse_json(handle.read(), repr(config_path))
+        config = serialization_lib.parse_config_json(handle.read(), repr(config_path))
     assets_path = os.path.join(folder, ASSETS_DIRNAME)
     assets = AssetsFolder(assets_path) if os.path.isdir(assets_path) else None
     return _model_from_parts(config, paths[WEIGHTS_FILENAME], folder, custom_objects,
@@ -205,7 +199,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Rebuild the model saved in a ``.keras`` file, with its weights and assets."""
     with open_keras_file(filepath) as archive:
         config_text = keras_zip.read_member(archive, CONFIG_FILENAME, "max_json_bytes")
-        config = _parse_json(config_text, f"config.json inside {os.fspath(filepath)!r}")
+        config = serialization_lib.parse_config_json(
+            config_text, f"config.json inside {os.fspath(filepath)!r}")
         weights = keras_zip.read_member(archive, WEIGHTS_FILENAME)
         prefix = ASSETS_DIRNAME + "/"
         with tempfile.TemporaryDirectory() as assets_dir:

@@ -191,8 +191,8 @@ def deserialize_model(config, model_class, custom_objects=None, safe_mode=True,
                       source="config"):
     """The model a saved config describes, or a ValueError: a config that is not an
     object description, or that rebuilds something other than a ``model_class``
-    (a function, a list, a number, a layer...), is refused."""
-    safe_loading.check_json_depth(config, source)
+    (a function, a list, a number, a layer...), is refused. ``config`` comes from
+    ``parse_config_json``, which has already checked its depth."""
     if (not isinstance(config, dict) or not isinstance(config.get("class_name"), str)
             or not isinstance(config.get("config"), dict)
             or config["class_name"].startswith("__") or config["class_name"] == "function"):
