@@ -90,17 +90,17 @@ class DropoutRNNCell:
         return sequences * ops.expand_dims(mask, 1)
 
     def _input_mask_array(self, sequences, training):
-        """This call's input mask(s) for a fused op: None, (batch, features), or
-        (gates, batch, features) stacked in the gate order."""
+        """This call's input mask(s) for a fused op: None, one (batch, features) mask, or
+        a list with one per gate in the gate order (the op stacks it)."""
         if not (training and 0 < self.dropout < 1):
             return None
-        return _mask_array(self.get_dropout_mask(sequences[:, 0, :]))
+        return self.get_dropout_mask(sequences[:, 0, :])
 
     def _recurrent_mask_array(self, state, training):
-        """The same for the recurrent mask(s): None, (batch, units) or (gates, batch, units)."""
+        """The same for the recurrent mask(s): None, (batch, units), or one per gate."""
         if not (training and 0 < self.recurrent_dropout < 1):
             return None
-        return _mask_array(self.get_recurrent_dropout_mask(state))
+        return self.get_recurrent_dropout_mask(state)
 
     def _fused_activation_names(self):
         """Activation names the fused op knows, or None (then the RNN loops over ``call``)."""
@@ -110,8 +110,3 @@ class DropoutRNNCell:
         return None if None in names else names
 
 
-def _mask_array(masks):
-    """A mask tensor's array, or a list of them stacked (one per gate)."""
-    if isinstance(masks, list):
-        return ops.stack(masks).data
-    return masks.data
