@@ -1,343 +1,43 @@
-"""The one module that owns the array library: NumPy by default, CuPy on request.
+"""``keras.backend``: the Keras-facing names for the array library and its settings.
 
-Every other module asks here for its array namespace (``get_array_module``, the idea
-Chainer made popular) instead of importing numpy or cupy for computation. The choice is
-a plain module setting, so it survives between notebook cells:
+This module only gathers names; each lives where its idea is explained:
 
-    KERLITE_BACKEND=cupy jupyter lab          # or, in a notebook:
-    kerlite.backend.set_backend("cupy")
+- ``kerlite.arrays``: which array library does the maths (NumPy, or CuPy on a GPU),
+  ``get_array_module``, conversions in and out (``convert_to_array``, ``to_numpy``);
+- ``kerlite.dtypes``: dtype names, ``floatx`` and ``epsilon``;
+- ``kerlite.perf.blas_threads``: how many BLAS threads the training loops use.
 
-Host <-> device transfers happen only at the edges: ``convert_to_tensor`` on the way in,
-``to_numpy`` on the way out.
+kerlite's own modules import those low modules directly, never this one: it sits at the
+top of the import order (see docs/ARCHITECTURE.md), beside ``kerlite/__init__.py``.
 """
 
-import os
+from kerlite.arrays import (backend, convert_to_array, get_array_module,
+                            image_data_format, is_gpu_available, set_backend,
+                            set_image_data_format, to_numpy)
+from kerlite.autodiff.tensor import Tensor
+from kerlite.common import naming
+from kerlite.common.naming import clear_session
+from kerlite.dtypes import (epsilon, floatx, is_float_dtype, is_int_dtype, set_epsilon,
+                            set_floatx, standardize_dtype)
+from kerlite.graph.keras_tensor import KerasTensor
+from kerlite.perf.blas_threads import (SMALL_MODEL_WEIGHT_SIZE, blas_thread_limit,
+                                       machine_is_busy, set_blas_threads)
 
-import numpy
-
-_SUPPORTED = ("numpy", "cupy")
-_backend_name = "numpy"
-_array_module = numpy
-_cupy = None  # the cupy module once it has been imported successfully
-_floatx = "float32"
-_epsilon = 1e-7
-_image_data_format = "channels_last"
-
-
-def _import_cupy():
-    """Import CuPy and check that a GPU is usable, or explain how to get one."""
-    global _cupy
-    if _cupy is not None:
-        return _cupy
-    try:
-        import cupy
-    except ImportError as error:
-        raise ImportError(
-            "The 'cupy' backend needs CuPy, which is not installed "
-            f"({error}). Install it with `pip install -e .[gpu]` (a CUDA 12 wheel, "
-            "cupy-cuda12x) or pick the CPU backend with "
-            "kerlite.backend.set_backend('numpy')."
-        ) from error
-    try:
-        device_count = cupy.cuda.runtime.getDeviceCount()
-    except Exception as error:  # CUDA driver missing or broken
-        raise RuntimeError(
-            "CuPy is installed but no usable GPU was found "
-            f"({type(error).__name__}: {error}). Run on a machine with an NVIDIA GPU "
-            "and driver, or use kerlite.backend.set_backend('numpy')."
-        ) from error
-    if device_count < 1:
-        raise RuntimeError(
-            "CuPy is installed but reports 0 GPUs. Use "
-            "kerlite.backend.set_backend('numpy') on this machine."
-        )
-    _cupy = cupy
-    return cupy
-
-
-def set_backend(name):
-    """Choose the array library for new arrays: ``"numpy"`` or ``"cupy"``."""
-    global _backend_name, _array_module
-    if name not in _SUPPORTED:
-        raise ValueError(
-            f"Unknown backend {name!r}. Expected one of {_SUPPORTED}."
-        )
-    _array_module = _import_cupy() if name == "cupy" else numpy
-    _backend_name = name
-
-
-def backend():
-    """The name of the active array library, ``"numpy"`` or ``"cupy"``."""
-    return _backend_name
-
-
-def get_array_module(*arrays):
-    """Return ``numpy`` or ``cupy``: the module that owns ``arrays``.
-
-    With no arguments, the module of the active backend (used to create new arrays).
-    """
-    if _cupy is not None:
-        for array in arrays:
-            if isinstance(array, _cupy.ndarray):
-                return _cupy
-        if not arrays:
-            return _array_module
-        return numpy
-    return _array_module
-
-
-def is_gpu_available():
-    """True when CuPy imports and sees at least one GPU."""
-    try:
-        _import_cupy()
-    except (ImportError, RuntimeError):
-        return False
-    return True
-
-
-def floatx():
-    """The default float type, as a string (``"float32"``)."""
-    return _floatx
-
-
-def set_floatx(value):
-    """Set the default float type: ``"float16"``, ``"float32"`` or ``"float64"``."""
-    global _floatx
-    if value not in ("float16", "bfloat16", "float32", "float64"):
-        raise ValueError(
-            "Unknown floatx type. Expected 'float16', 'bfloat16', 'float32' or "
-            f"'float64'. Received: value={value!r}"
-        )
-    _floatx = str(value)
-
-
-def epsilon():
-    """The fuzz factor used to keep divisions and logarithms finite (1e-7)."""
-    return _epsilon
-
-
-def set_epsilon(value):
-    global _epsilon
-    _epsilon = float(value)
-
-
-def image_data_format():
-    """``"channels_last"`` (the default) or ``"channels_first"``."""
-    return _image_data_format
-
-
-def set_image_data_format(data_format):
-    global _image_data_format
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(
-            "The data_format must be 'channels_last' or 'channels_first'. "
-            f"Received: data_format={data_format!r}"
-        )
-    _image_data_format = data_format
-
-
-_DTYPE_NAMES = {}
-
-
-def standardize_dtype(dtype):
-    """Turn any dtype spelling (None, numpy type, string) into a name like 'float32'."""
-    if dtype is None:
-        return _floatx
-    if isinstance(dtype, str) and dtype == "string":  # Keras's name for text inputs
-        return "str"
-    try:
-        return _DTYPE_NAMES[dtype]
-    except (KeyError, TypeError):  # new, or unhashable
-        pass
-    if hasattr(dtype, "name") and not isinstance(dtype, str):
-        name = dtype.name  # numpy computes it in Python on every read: remembered
-    else:
-        name = numpy.dtype(dtype).name
-    try:
-        _DTYPE_NAMES[dtype] = name
-    except TypeError:
-        pass
-    return name
-
-
-def is_float_dtype(dtype):
-    """True for floating dtypes (float16/32/64, bfloat16), in any spelling."""
-    return _dtype_name(dtype).startswith(("float", "bfloat"))
-
-
-def is_int_dtype(dtype):
-    """True for signed and unsigned integer dtypes (not bool)."""
-    return _dtype_name(dtype).startswith(("int", "uint"))
-
-
-def _dtype_name(dtype):
-    try:
-        return standardize_dtype(dtype)
-    except TypeError:  # a name NumPy does not know, such as "bfloat16"
-        return str(dtype)
-
-
-def get_uid(prefix=""):
-    """The next number for ``prefix``, shared with the automatic layer names."""
-    from kerlite.utils import naming
-
-    return naming.get_uid(prefix)
-
-
-def is_keras_tensor(x):
-    """True for the symbolic tensors of a functional model (``keras.Input`` and after)."""
-    from kerlite.graph.keras_tensor import KerasTensor
-
-    return isinstance(x, KerasTensor)
-
-
-def convert_to_array(value, dtype=None):
-    """Turn a Python number, list, NumPy/CuPy array or Tensor into a backend array.
-
-    Python floats become ``floatx()``; existing arrays keep their dtype unless
-    ``dtype`` is given.
-    """
-    data = getattr(value, "data", value) if hasattr(value, "_parents") else value
-    xp = _array_module
-    if dtype is not None:
-        dtype = standardize_dtype(dtype)
-    if isinstance(data, (numpy.ndarray, numpy.generic)) or (
-        _cupy is not None and isinstance(data, _cupy.ndarray)
-    ):
-        if xp is numpy and not isinstance(data, (numpy.ndarray, numpy.generic)):
-            data = data.get()
-        array = xp.asarray(data)
-        return array.astype(dtype, copy=False) if dtype else array
-    array = numpy.asarray(data)
-    if dtype is None and array.dtype.kind == "f":
-        dtype = _floatx
-    elif dtype is None and array.dtype == numpy.int64 and not isinstance(data, numpy.ndarray):
-        dtype = "int32"  # Keras turns Python ints into int32 tensors
-    if dtype is not None:
-        array = array.astype(dtype, copy=False)
-    return xp.asarray(array)
+convert_to_numpy = to_numpy
 
 
 def convert_to_tensor(value, dtype=None):
-    """Turn array-like input into a kerlite ``Tensor`` on the active backend."""
-    from kerlite.autodiff.tensor import Tensor
-
+    """Turn array-like input into a kerlite ``Tensor`` on the active array library."""
     if isinstance(value, Tensor) and dtype is None:
         return value
     return Tensor(convert_to_array(value, dtype))
 
 
-def to_numpy(value):
-    """Return a NumPy array (copied from the GPU if needed) for a Tensor or array."""
-    data = getattr(value, "data", value) if hasattr(value, "_parents") else value
-    if _cupy is not None and isinstance(data, _cupy.ndarray):
-        return data.get()
-    return numpy.asarray(data)
+def is_keras_tensor(x):
+    """True for the symbolic tensors of a functional model (``keras.Input`` and after)."""
+    return isinstance(x, KerasTensor)
 
 
-convert_to_numpy = to_numpy
-
-
-_blas_threads = os.environ.get("KERLITE_BLAS_THREADS", "auto")
-# Below this many entries in its largest weight, a model's matrix products are small.
-SMALL_MODEL_WEIGHT_SIZE = 2**19
-
-
-def set_blas_threads(threads):
-    """How many BLAS threads fit/evaluate/predict use on the CPU.
-
-    ``"auto"`` (default): the BLAS library's own choice, except for a small model on a
-    busy machine, which gets 1 thread; an int: that many; ``None``: never change it.
-    Needs the small ``threadpoolctl`` package (installed with kerlite).
-    """
-    global _blas_threads
-    if threads not in ("auto", None) and not (isinstance(threads, int) and threads > 0):
-        raise ValueError(
-            "set_blas_threads expects 'auto', None or a positive int. "
-            f"Received: threads={threads!r}"
-        )
-    _blas_threads = threads
-
-
-def machine_is_busy():
-    """True when other work keeps every core busy right now.
-
-    OpenBLAS threads spin while they wait for each other; on small products, with no
-    core free for them, one step can take twenty times longer. On Linux kerlite counts
-    the tasks running or waiting for a core at this moment (``/proc/loadavg``) other
-    than its own threads, three times, and calls the machine busy if even the smallest
-    count fills every core this process may use. (The 1-minute load average, used where
-    ``/proc`` is missing, still remembers a run that just ended, such as kerlite's own
-    previous ``fit``.)
-    """
-    cores = _usable_cores()
-    others = _other_runnable_tasks()
-    if others is not None:
-        return others >= cores
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # Windows
-        return False
-    return load >= cores + 0.5
-
-
-def _usable_cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def _other_runnable_tasks(samples=3):
-    """The fewest runnable tasks of other processes seen in ``samples`` looks at /proc,
-    or None where /proc cannot tell."""
-    counts = []
-    for _ in range(samples):
-        try:
-            with open("/proc/loadavg") as file:
-                runnable = int(file.read().split()[3].split("/")[0])
-            own = 0
-            for thread in os.listdir("/proc/self/task"):
-                try:
-                    with open(f"/proc/self/task/{thread}/stat") as file:
-                        stat = file.read()
-                except OSError:  # the thread ended meanwhile
-                    continue
-                own += stat[stat.rindex(")") + 2] == "R"  # the state follows the name
-        except (OSError, ValueError, IndexError):
-            return None
-        counts.append(max(runnable - own, 0))
-    return min(counts)
-
-
-def blas_thread_limit(largest_weight_size):
-    """A context manager applying the ``set_blas_threads`` policy to one loop."""
-    import contextlib
-
-    threads = _blas_threads
-    if threads == "auto":
-        small = largest_weight_size < SMALL_MODEL_WEIGHT_SIZE
-        threads = 1 if small and machine_is_busy() else None
-    if threads is None or _array_module is not numpy:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=int(threads), user_api="blas")
-
-
-def clear_session():
-    """Reset the automatic layer names (``dense``, ``dense_1``, ...) as Keras does."""
-    from kerlite.utils import naming
-
-    naming.reset_uids()
-
-
-if _blas_threads not in ("auto", "none", "None"):
-    _blas_threads = int(_blas_threads)
-elif _blas_threads != "auto":
-    _blas_threads = None
-
-if os.environ.get("KERLITE_BACKEND"):
-    set_backend(os.environ["KERLITE_BACKEND"].strip().lower())
+def get_uid(prefix=""):
+    """The next number for ``prefix``, shared with the automatic layer names."""
+    return naming.get_uid(prefix)

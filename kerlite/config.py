@@ -20,8 +20,8 @@ same functions); this module adds the switches Keras 3 keeps here:
 
 import os
 
-from kerlite.backend import (backend, epsilon, floatx, image_data_format, set_backend,
-                             set_epsilon, set_floatx, set_image_data_format)
+from kerlite.arrays import backend, image_data_format, set_backend, set_image_data_format
+from kerlite.dtypes import epsilon, floatx, set_epsilon, set_floatx
 from kerlite.safe_loading import (enable_unsafe_deserialization, get_load_limits,
                                   set_load_limits, unsafe_deserialization_enabled)
 

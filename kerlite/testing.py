@@ -16,7 +16,7 @@ every output entry then counts, with its own weight.
 
 import numpy
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.autodiff.gradient_tape import GradientTape
 from kerlite.autodiff.tensor import Tensor
 
@@ -64,7 +64,7 @@ def check_grad(fn, *inputs, eps=1e-6, atol=1e-6, rtol=1e-5, seed=0):
     results = [None] * len(tensors)
     for i, grad in zip(checked, grads):
         analytic = (numpy.zeros(tensors[i].shape) if grad is None
-                    else backend.to_numpy(grad.data).astype(numpy.float64))
+                    else arrays.to_numpy(grad.data).astype(numpy.float64))
         if analytic.shape != tensors[i].shape:
             raise AssertionError(
                 f"check_grad: gradient of input {i} has shape {analytic.shape}, but the "
@@ -83,7 +83,7 @@ def _as_float64(value):
     if data.dtype.kind == "f":
         # C order: _numeric_gradient perturbs the input through a flat view of it
         data = data.astype("float64", order="C")
-    return Tensor(backend.convert_to_array(data))
+    return Tensor(arrays.convert_to_array(data))
 
 
 def _as_list(result):
@@ -99,7 +99,7 @@ def _as_list(result):
 
 def _like(array, data):
     """``array`` moved to the device of ``data``."""
-    return backend.get_array_module(data).asarray(array)
+    return arrays.get_array_module(data).asarray(array)
 
 
 def _weighted_sum(outputs, weights):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import kerlite
+from kerlite.perf import blas_threads
 from kerlite import backend
 
 NO_GPU = not backend.is_gpu_available()
@@ -100,7 +101,7 @@ def test_standardize_dtype():
 
 
 def test_clear_session_resets_names():
-    from kerlite.utils import naming
+    from kerlite.common import naming
 
     assert naming.unique_name("dense") == "dense"
     assert naming.unique_name("dense") == "dense_1"
@@ -120,30 +121,30 @@ def test_cupy_backend_end_to_end(xp):
 def test_blas_policy_uses_one_thread_only_for_small_models_on_a_busy_machine(monkeypatch):
     import contextlib
 
-    monkeypatch.setattr(backend, "_blas_threads", "auto")
-    monkeypatch.setattr(backend, "machine_is_busy", lambda: True)
-    limiter = backend.blas_thread_limit(1000)  # threadpoolctl applies it at once
+    monkeypatch.setattr(blas_threads, "_blas_threads", "auto")
+    monkeypatch.setattr(blas_threads, "machine_is_busy", lambda: True)
+    limiter = blas_threads.blas_thread_limit(1000)  # threadpoolctl applies it at once
     with limiter:
         assert not isinstance(limiter, contextlib.nullcontext)
-    assert isinstance(backend.blas_thread_limit(2**20), contextlib.nullcontext)
-    monkeypatch.setattr(backend, "machine_is_busy", lambda: False)
-    assert isinstance(backend.blas_thread_limit(1000), contextlib.nullcontext)
+    assert isinstance(blas_threads.blas_thread_limit(2**20), contextlib.nullcontext)
+    monkeypatch.setattr(blas_threads, "machine_is_busy", lambda: False)
+    assert isinstance(blas_threads.blas_thread_limit(1000), contextlib.nullcontext)
 
 
 def test_machine_is_busy_counts_other_runnable_tasks_against_the_cores(monkeypatch):
     import os
 
     cores = len(os.sched_getaffinity(0))
-    monkeypatch.setattr(backend, "_other_runnable_tasks", lambda: cores)
-    assert backend.machine_is_busy()
-    monkeypatch.setattr(backend, "_other_runnable_tasks", lambda: cores - 1)
-    assert not backend.machine_is_busy()
+    monkeypatch.setattr(blas_threads, "_other_runnable_tasks", lambda: cores)
+    assert blas_threads.machine_is_busy()
+    monkeypatch.setattr(blas_threads, "_other_runnable_tasks", lambda: cores - 1)
+    assert not blas_threads.machine_is_busy()
     # where /proc cannot tell, the 1-minute load average decides
-    monkeypatch.setattr(backend, "_other_runnable_tasks", lambda: None)
+    monkeypatch.setattr(blas_threads, "_other_runnable_tasks", lambda: None)
     monkeypatch.setattr(os, "getloadavg", lambda: (cores + 1.0, 0.0, 0.0))
-    assert backend.machine_is_busy()
+    assert blas_threads.machine_is_busy()
     monkeypatch.setattr(os, "getloadavg", lambda: (cores * 1.0, 0.0, 0.0))
-    assert not backend.machine_is_busy()
+    assert not blas_threads.machine_is_busy()
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="needs Linux /proc")
@@ -153,7 +154,7 @@ def test_other_runnable_tasks_sees_a_busy_process():
     burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         time.sleep(0.3)
-        assert backend._other_runnable_tasks() >= 1
+        assert blas_threads._other_runnable_tasks() >= 1
     finally:
         burner.kill()
 

@@ -1,4 +1,4 @@
-"""kerlite.host_allocator: glibc keeps freed training buffers; an opt-out is honoured."""
+"""kerlite.perf.host_allocator: glibc keeps freed training buffers; an opt-out is honoured."""
 
 import platform
 import sys
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import kerlite
-from kerlite import host_allocator
+from kerlite.perf import host_allocator
 
 ON_GLIBC = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
 

@@ -8,7 +8,7 @@
 """
 
 from kerlite.autodiff.tensor import array_of
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 
 
 def topological_order(root):

@@ -6,7 +6,7 @@ parent. Nothing is recorded outside a ``GradientTape`` (or a training step), so
 inference pays only for the arithmetic.
 """
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 
 
 class _Recording:
@@ -45,7 +45,7 @@ class Tensor:
 
     @property
     def dtype(self):
-        return backend.standardize_dtype(self.data.dtype)
+        return dtypes.standardize_dtype(self.data.dtype)
 
     @property
     def ndim(self):
@@ -63,10 +63,10 @@ class Tensor:
 
     def numpy(self):
         """A NumPy copy of the values (from the GPU if needed)."""
-        return backend.to_numpy(self.data)
+        return arrays.to_numpy(self.data)
 
     def __array__(self, dtype=None, copy=None):
-        array = backend.to_numpy(self.data)
+        array = arrays.to_numpy(self.data)
         if dtype is not None and array.dtype != dtype:
             return array.astype(dtype)  # a new array already
         return array.copy() if copy else array  # np.array(t) asks for a copy
@@ -96,7 +96,7 @@ class Tensor:
         return bool(self.data)
 
     def __repr__(self):
-        body = repr(backend.to_numpy(self.data)).replace("array(", "", 1)
+        body = repr(arrays.to_numpy(self.data)).replace("array(", "", 1)
         body = body[:-1].replace(f", dtype={self.dtype}", "")  # dtype is shown already
         return f"<Tensor shape={self.shape}, dtype={self.dtype}, {body}>"
 
@@ -232,7 +232,7 @@ def as_tensor(value, like=None):
         kind = like.data.dtype.kind
         if kind in "fc" or (kind in "iu" and not isinstance(value, float)):
             return Tensor(like.data.dtype.type(value))
-    return Tensor(backend.convert_to_array(value))
+    return Tensor(arrays.convert_to_array(value))
 
 
 def record(data, parents, backward):

@@ -1,6 +1,6 @@
 """Variable: a named, mutable Tensor that holds a layer weight or an optimizer slot."""
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor
 
 
@@ -31,11 +31,11 @@ class Variable(Tensor):
                 from kerlite import initializers
 
                 initializer = initializers.get(initializer)
-            value = initializer(tuple(shape), dtype=backend.standardize_dtype(dtype))
+            value = initializer(tuple(shape), dtype=dtypes.standardize_dtype(dtype))
         else:
             value = initializer
         # As in Keras, a Variable is floatx() unless another dtype is asked for.
-        data = backend.convert_to_array(value, backend.standardize_dtype(dtype))
+        data = arrays.convert_to_array(value, dtypes.standardize_dtype(dtype))
         if shape is not None and tuple(data.shape) != tuple(shape):
             raise ValueError(
                 f"Variable {name!r}: the initial value has shape {tuple(data.shape)} "
@@ -68,7 +68,7 @@ class Variable(Tensor):
 
     def numpy(self):
         """A NumPy copy of the current values: a later ``assign`` does not change it."""
-        return backend.to_numpy(self.data).copy()
+        return arrays.to_numpy(self.data).copy()
 
     def __array__(self, dtype=None, copy=None):
         # The data changes in place on `assign`, so NumPy always gets a snapshot, as from
@@ -79,7 +79,7 @@ class Variable(Tensor):
 
     def assign(self, value):
         """Replace the values in place; the shape must stay the same."""
-        new = backend.convert_to_array(value, self.data.dtype)
+        new = arrays.convert_to_array(value, self.data.dtype)
         if tuple(new.shape) != self.shape:
             raise ValueError(
                 f"Cannot assign a value of shape {tuple(new.shape)} to variable "
@@ -89,11 +89,11 @@ class Variable(Tensor):
         return self
 
     def assign_add(self, value):
-        self.data += backend.convert_to_array(value, self.data.dtype)
+        self.data += arrays.convert_to_array(value, self.data.dtype)
         return self
 
     def assign_sub(self, value):
-        self.data -= backend.convert_to_array(value, self.data.dtype)
+        self.data -= arrays.convert_to_array(value, self.data.dtype)
         return self
 
     def __repr__(self):

@@ -6,8 +6,8 @@ Python operators (``x + y``, ``x * 2``, ``-x``, ``x[:, 0]``) work too: each one 
 by a small operation layer (see ``symbolic_ops.py``) so it becomes part of the graph.
 """
 
-from kerlite import backend
-from kerlite.utils import naming
+from kerlite import dtypes
+from kerlite.common import naming
 
 _SYMBOLIC_HELP = (
     "A KerasTensor is symbolic: it is a placeholder for a shape and a dtype, used to "
@@ -37,7 +37,7 @@ class KerasTensor:
                 "A KerasTensor's shape must be a tuple of ints or None. "
                 f"Received: shape={shape!r}"
             ) from error
-        self.dtype = backend.standardize_dtype(dtype)
+        self.dtype = dtypes.standardize_dtype(dtype)
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
         self.name = name or naming.unique_name("keras_tensor")

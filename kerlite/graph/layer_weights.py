@@ -10,7 +10,7 @@ import numpy
 
 from kerlite.graph import nest
 
-from kerlite import backend, safe_loading
+from kerlite import arrays, dtypes, safe_loading
 from kerlite.autodiff.variable import Variable
 
 
@@ -35,7 +35,7 @@ class WeightsMixin:
         """
         from kerlite import constraints, initializers, regularizers
 
-        dtype = backend.standardize_dtype(dtype or self.dtype)
+        dtype = dtypes.standardize_dtype(dtype or self.dtype)
         shape = () if shape is None else tuple(shape)
         if initializer is None:
             initializer = "glorot_uniform" if "float" in dtype else "zeros"
@@ -157,7 +157,7 @@ class WeightsMixin:
 
     def get_weights(self):
         """The weights as NumPy arrays (copies), in ``weights`` order."""
-        return [numpy.array(backend.to_numpy(v.data)) for v in self.weights]
+        return [numpy.array(arrays.to_numpy(v.data)) for v in self.weights]
 
     def set_weights(self, weights):
         """Set the weights from a list of arrays in ``weights`` order (shapes checked)."""

@@ -8,7 +8,7 @@ an output axis whose size changes between the two runs is unknown (None) too.
 
 import math
 
-from kerlite import backend, safe_loading
+from kerlite import arrays, safe_loading
 from kerlite.autodiff.tensor import Tensor, _Recording
 from kerlite.graph import nest
 from kerlite.graph.call_context import CallContext
@@ -36,7 +36,7 @@ def shapes_to_tensors(shapes, dtype):
 def _zeros_for(tensor, trial):
     """A stand-in for ``tensor``: zeros (True for a bool tensor: a mask that keeps every
     step), carrying a stand-in of its mask if it has one."""
-    xp = backend.get_array_module()
+    xp = arrays.get_array_module()
     sizes = [_BATCH_SIZES[trial] if (axis == 0 and n is None) else
              (_AXIS_SIZES[trial] if n is None else n)
              for axis, n in enumerate(tensor.shape)]

@@ -8,7 +8,7 @@ from kerlite.initializers.random_initializers import (GlorotNormal, GlorotUnifor
                                                       Orthogonal, OrthogonalInitializer,
                                                       RandomNormal, RandomUniform,
                                                       TruncatedNormal, VarianceScaling)
-from kerlite.utils.naming import to_snake_case
+from kerlite.common.naming import to_snake_case
 
 _CLASSES = (Constant, Zeros, Ones, Identity, RandomNormal, RandomUniform, TruncatedNormal,
             VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform,

@@ -1,13 +1,13 @@
 """Initializers that need no randomness: zeros, ones, a constant, the identity matrix."""
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor
 from kerlite.initializers.initializer import Initializer
 
 
 def _full(shape, value, dtype):
-    xp = backend.get_array_module()
-    return Tensor(xp.full(tuple(shape), value, dtype=backend.standardize_dtype(dtype)))
+    xp = arrays.get_array_module()
+    return Tensor(xp.full(tuple(shape), value, dtype=dtypes.standardize_dtype(dtype)))
 
 
 class Constant(Initializer):
@@ -49,8 +49,8 @@ class Identity(Initializer):
                 "Identity initializer can only be used for 2D matrices. "
                 f"Received: shape={tuple(shape)} of rank {len(shape)}."
             )
-        xp = backend.get_array_module()
-        dtype = backend.standardize_dtype(dtype)
+        xp = arrays.get_array_module()
+        dtype = dtypes.standardize_dtype(dtype)
         return Tensor((xp.eye(*shape) * self.gain).astype(dtype))
 
     def get_config(self):

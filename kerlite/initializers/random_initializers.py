@@ -9,7 +9,7 @@ import math
 
 import numpy
 
-from kerlite import backend, random
+from kerlite import dtypes, ops, random
 from kerlite.initializers.initializer import Initializer
 
 
@@ -194,8 +194,8 @@ class Orthogonal(RandomInitializer):
         q = q * numpy.sign(numpy.diag(r))
         if rows < cols:
             q = q.T
-        return backend.convert_to_tensor(self.gain * q.reshape(tuple(shape)),
-                                         backend.standardize_dtype(dtype))
+        return ops.convert_to_tensor(self.gain * q.reshape(tuple(shape)),
+                                         dtypes.standardize_dtype(dtype))
 
     def get_config(self):
         return {"gain": self.gain, **super().get_config()}

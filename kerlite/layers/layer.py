@@ -17,7 +17,7 @@ import warnings
 
 import numpy
 
-from kerlite import backend
+from kerlite import dtypes, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.graph import nest
 from kerlite.graph.call_context import CallContext
@@ -27,7 +27,7 @@ from kerlite.graph.layer_snapshot import LayerSnapshot
 from kerlite.graph.node import Node
 from kerlite.graph.node_accessors import NodeAccessorsMixin
 from kerlite.graph import layer_config, layer_weights, output_spec
-from kerlite.utils import naming
+from kerlite.common import naming
 
 
 class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsMixin):
@@ -85,7 +85,7 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
         else:
             self._input_shape_arg = None
         self.name = name or naming.unique_name(naming.to_snake_case(type(self).__name__))
-        self._dtype = backend.standardize_dtype(
+        self._dtype = dtypes.standardize_dtype(
             dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype)
         self._numpy_dtype = numpy.dtype(self._dtype)
         self._trainable = bool(trainable)
@@ -308,8 +308,6 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
             if isinstance(value, Tensor):
                 if (self.autocast and value.data.dtype.kind == "f"
                         and value.data.dtype != self._numpy_dtype):
-                    from kerlite import ops
-
                     return ops.cast(value, self._dtype)
                 return value
             if value is None:
@@ -317,7 +315,7 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
             if hasattr(value, "shape") and hasattr(value, "dtype"):  # NumPy/CuPy array
                 kind = numpy.dtype(str(value.dtype)).kind
                 dtype = self._dtype if (self.autocast and kind == "f") else None
-                return backend.convert_to_tensor(value, dtype)
+                return ops.convert_to_tensor(value, dtype)
             raise ValueError(
                 f'Layer "{self.name}" expects tensors or arrays as input, but received '
                 f"{type(value).__name__}: {value!r:.80}. Convert the data first, e.g. "
@@ -380,8 +378,6 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
                 pass
 
     def _add_activity_loss(self, outputs):
-        from kerlite import ops
-
         for output in nest.flatten(outputs):
             if isinstance(output, Tensor):
                 loss = self.activity_regularizer(output)

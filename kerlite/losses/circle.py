@@ -13,19 +13,19 @@ Rows with no positive pair give 0 and are left out of the mean (as Keras does, w
 mask on the loss values).
 """
 
-from kerlite import backend, ops
+from kerlite import arrays, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.losses.loss import LossFunctionWrapper, as_float_tensor
 
 
 def _labels(value):
-    data = value.data if isinstance(value, Tensor) else backend.convert_to_array(value)
+    data = value.data if isinstance(value, Tensor) else arrays.convert_to_array(value)
     return data.astype("int32").reshape(-1, 1)
 
 
 def pair_masks(labels, ref_labels, remove_diagonal=True):
     """Same-label (positive) and different-label (negative) pairs, as boolean arrays."""
-    xp = backend.get_array_module(labels)
+    xp = arrays.get_array_module(labels)
     positive = labels == ref_labels.T
     negative = ~positive
     if remove_diagonal:  # an embedding is not its own positive
@@ -50,7 +50,7 @@ def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal
     # Pairs outside a mask get a huge negative logit (exp gives exactly 0). Keras uses
     # -inf; a finite value gives the same numbers without 0 * inf in the gradient.
     # (A quarter of the dtype's minimum, so p_loss + n_loss cannot overflow.)
-    left_out = float(backend.get_array_module(distance.data).finfo(dtype).min) / 4
+    left_out = float(arrays.get_array_module(distance.data).finfo(dtype).min) / 4
     p_loss = ops.logsumexp(ops.where(positive, pos_logits, left_out), axis=1)
     n_loss = ops.logsumexp(ops.where(negative, neg_logits, left_out), axis=1)
     loss = ops.softplus(p_loss + n_loss)

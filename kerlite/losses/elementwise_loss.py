@@ -11,7 +11,7 @@ Targets and predictions may broadcast, as in Keras: ``y_true`` of shape (8, 10) 
 reaches ``y_pred`` is summed back to its shape (8, 1).
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.autodiff.tensor import record
 from kerlite.losses.loss import as_float_tensor, match_ranks, true_values
 from kerlite.ops._helpers import unbroadcast
@@ -39,7 +39,7 @@ def elementwise_loss(y_true, y_pred, value, derivative, reduce="mean", axis=-1):
         g = g.reshape(g.shape[:position] + (1,) + g.shape[position:])
         grad = derivative(t, p) * (g * count)
         if grad.shape != values.shape:  # a derivative that does not depend on t
-            grad = backend.get_array_module(grad).broadcast_to(grad, values.shape)
+            grad = arrays.get_array_module(grad).broadcast_to(grad, values.shape)
         return (unbroadcast(grad, p.shape).reshape(original_shape),)
 
     return record(out.astype(p.dtype, copy=False), (y_pred,), backward)

@@ -5,7 +5,7 @@ With ``p`` the probability given to the true class, ``loss = (1 - p**q) / q``. A
 a mean-absolute-error that a few wrong labels cannot dominate.
 """
 
-from kerlite import backend, ops
+from kerlite import arrays, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.losses.loss import LossFunctionWrapper, as_float_tensor
 
@@ -13,7 +13,7 @@ from kerlite.losses.loss import LossFunctionWrapper, as_float_tensor
 def categorical_generalized_cross_entropy(y_true, y_pred, q):
     """(1 - p**q) / q per sample, for integer labels and class probabilities."""
     y_pred = as_float_tensor(y_pred)
-    labels = y_true.data if isinstance(y_true, Tensor) else backend.convert_to_array(y_true)
+    labels = y_true.data if isinstance(y_true, Tensor) else arrays.convert_to_array(y_true)
     if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
         labels = labels.reshape(labels.shape[:-1])  # (n, 1) labels for (n, k) outputs
     targets = ops.one_hot(labels.astype("int32"), y_pred.shape[-1], dtype=y_pred.data.dtype)

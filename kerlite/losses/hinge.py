@@ -4,7 +4,7 @@
     categorical_hinge = max(max((1 - t) * p) - sum(t * p) + 1, 0)
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.autodiff.tensor import record
 from kerlite.losses.elementwise_loss import elementwise_loss
 from kerlite.losses.loss import LossFunctionWrapper, as_float_tensor, true_values
@@ -12,7 +12,7 @@ from kerlite.ops._helpers import unbroadcast
 
 
 def _xp(array):
-    return backend.get_array_module(array)
+    return arrays.get_array_module(array)
 
 
 def _signed(t):

@@ -6,9 +6,9 @@ style: ``"sum_over_batch_size"`` (the default) is ``sum(losses * weights) / loss
 (note: divided by the number of values, not by the sum of the weights).
 """
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
-from kerlite.utils.naming import to_snake_case, unique_name
+from kerlite.common.naming import to_snake_case, unique_name
 
 REDUCTIONS = ("sum_over_batch_size", "sum", None, "none", "mean",
               "mean_with_sample_weight")
@@ -34,7 +34,7 @@ class Loss:
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self.reduction = standardize_reduction(reduction)
-        self.dtype = backend.standardize_dtype(dtype)
+        self.dtype = dtypes.standardize_dtype(dtype)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         # Masked steps of y_pred (padding after Embedding(mask_zero=True)) and values a
@@ -89,15 +89,15 @@ def as_float_tensor(value, dtype=None):
     """``y_pred`` as a float Tensor (kept as is when it already is one)."""
     tensor = as_tensor(value)
     if tensor.data.dtype.kind != "f":
-        tensor = Tensor(tensor.data.astype(dtype or backend.floatx()))
+        tensor = Tensor(tensor.data.astype(dtype or dtypes.floatx()))
     return tensor
 
 
 def true_values(value, dtype=None):
     """``y_true`` as a float array: targets never receive gradients."""
-    data = value.data if isinstance(value, Tensor) else backend.convert_to_array(value)
+    data = value.data if isinstance(value, Tensor) else arrays.convert_to_array(value)
     if data.dtype.kind != "f" or (dtype is not None and data.dtype != dtype):
-        data = data.astype(dtype if dtype is not None else backend.floatx())
+        data = data.astype(dtype if dtype is not None else dtypes.floatx())
     return data
 
 
@@ -119,7 +119,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     """
     values = as_tensor(values)
     data = values.data
-    xp = backend.get_array_module(data)
+    xp = arrays.get_array_module(data)
     weight = _combined_weight(sample_weight, mask, data, reduction)
     if data.ndim == 0 and weight is not None and weight.ndim and reduction not in (
             None, "none"):  # one value for the batch (Dice with axis=None): spread it

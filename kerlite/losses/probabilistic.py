@@ -5,7 +5,7 @@ probabilities clipped to ``[epsilon, 1 - epsilon]`` as Keras does), so extreme l
 never give NaN; here they add label smoothing, label checks and ``ignore_class``.
 """
 
-from kerlite import backend, ops
+from kerlite import arrays, dtypes, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.losses.elementwise_loss import elementwise_loss
 from kerlite.ops.crossentropy import sparse_crossentropy_last_axis
@@ -14,11 +14,11 @@ from kerlite.losses.loss import (LossFunctionWrapper, as_float_tensor, match_ran
 
 
 def _xp(array):
-    return backend.get_array_module(array)
+    return arrays.get_array_module(array)
 
 
 def _eps(array):
-    return array.dtype.type(backend.epsilon())
+    return array.dtype.type(dtypes.epsilon())
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -50,7 +50,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     ``SparseCategoricalCrossentropy``).
     """
     y_pred = as_float_tensor(y_pred)
-    labels = y_true.data if isinstance(y_true, Tensor) else backend.convert_to_array(y_true)
+    labels = y_true.data if isinstance(y_true, Tensor) else arrays.convert_to_array(y_true)
     if labels.ndim == y_pred.ndim and labels.shape[axis] == 1:
         labels = labels.squeeze(axis)
     if labels.dtype.kind not in "iu":
@@ -70,7 +70,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     # One-hot targets by comparing each label with 0..classes-1, then the fused
     # categorical cross-entropy op (cheaper than ops.sparse_categorical_crossentropy's
     # general one_hot for this case).
-    xp = backend.get_array_module(labels)
+    xp = arrays.get_array_module(labels)
     shape = [1] * y_pred.ndim
     shape[axis] = classes
     targets = xp.expand_dims(labels, axis) == xp.arange(classes).reshape(shape)

@@ -48,7 +48,7 @@ from kerlite.losses import (binary_crossentropy, binary_focal_crossentropy,
                             mean_absolute_percentage_error, mean_squared_error,
                             mean_squared_logarithmic_error, poisson,
                             sparse_categorical_crossentropy, squared_hinge)
-from kerlite.utils.naming import to_snake_case
+from kerlite.common.naming import to_snake_case
 
 _CLASSES = (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
             TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, AUC, Precision, Recall,

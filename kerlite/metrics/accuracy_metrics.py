@@ -5,14 +5,14 @@ batches. ``compile(metrics=["accuracy"])`` picks the right one from the shapes (
 ``kerlite.metrics.get_accuracy``).
 """
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor
 from kerlite.metrics.metric import as_array
 from kerlite.metrics.reduction_metrics import MeanMetricWrapper
 
 
 def _as_result(matches):
-    return Tensor(matches.astype(backend.floatx()))
+    return Tensor(matches.astype(dtypes.floatx()))
 
 
 def _labels(y_true, y_pred):
@@ -54,7 +54,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
 def _in_top_k(labels, y_pred, k):
     """True where the label's score is among the k largest (ties count as in)."""
-    xp = backend.get_array_module(y_pred)
+    xp = arrays.get_array_module(y_pred)
     scores = y_pred.reshape(-1, y_pred.shape[-1])
     labels = labels.reshape(-1).astype("int64")
     target = scores[xp.arange(scores.shape[0]), labels]

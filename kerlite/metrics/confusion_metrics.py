@@ -5,7 +5,7 @@ Each keeps counts per decision threshold: a prediction is "positive" at threshol
 sums the area under the ROC (or precision-recall) curve traced by 200 thresholds.
 """
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.metrics.metric import Metric, as_array, scalar_result
 
 _COUNTS = ("true_positives", "false_positives", "true_negatives", "false_negatives")
@@ -16,7 +16,7 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
     """Weighted TP, FP, TN, FN at each threshold, as a (4, len(thresholds)) array."""
     y_pred = as_array(y_pred, "float32")
     y_true = as_array(y_true, "float32")
-    xp = backend.get_array_module(y_pred)
+    xp = arrays.get_array_module(y_pred)
     if y_true.ndim == y_pred.ndim - 1:
         y_true = y_true.reshape(y_true.shape + (1,))
     y_true = y_true + y_pred * 0  # broadcast to y_pred's shape
@@ -41,7 +41,7 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
 
 
 def _divide_no_nan(a, b):
-    xp = backend.get_array_module(a)
+    xp = arrays.get_array_module(a)
     return xp.where(b > 0, a / xp.where(b > 0, b, 1), 0)
 
 
@@ -154,7 +154,7 @@ class AUC(_ConfusionMetric):
         else:
             inner = sorted(thresholds)
             num_thresholds = len(inner) + 2
-        epsilon = backend.epsilon()
+        epsilon = dtypes.epsilon()
         super().__init__([0.0 - epsilon] + inner + [1.0 + epsilon], name=name, dtype=dtype)
         self.num_thresholds = num_thresholds
         self.curve = curve
@@ -167,7 +167,7 @@ class AUC(_ConfusionMetric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if self.from_logits:
-            xp = backend.get_array_module(as_array(y_pred))
+            xp = arrays.get_array_module(as_array(y_pred))
             y_pred = 1 / (1 + xp.exp(-as_array(y_pred, "float32")))
         super().update_state(y_true, y_pred, sample_weight)
 
@@ -181,7 +181,7 @@ class AUC(_ConfusionMetric):
             x, y = _divide_no_nan(fp, fp + tn), recall
         else:
             x, y = recall, _divide_no_nan(tp, tp + fp)
-        xp = backend.get_array_module(x)
+        xp = arrays.get_array_module(x)
         pick = {"interpolation": lambda a, b: (a + b) / 2, "minoring": xp.minimum,
                 "majoring": xp.maximum}[self.summation_method]
         heights = pick(y[:-1], y[1:])
@@ -190,7 +190,7 @@ class AUC(_ConfusionMetric):
     @staticmethod
     def _interpolated_pr_auc(tp, fp, fn):
         """Davis & Goadrich interpolation of precision between thresholds (as Keras)."""
-        xp = backend.get_array_module(tp)
+        xp = arrays.get_array_module(tp)
         dtp = tp[:-1] - tp[1:]
         p = tp + fp
         dp = p[:-1] - p[1:]

@@ -16,7 +16,7 @@ truncated to integers; pass ``dtype="float32"`` for fractional weights.
 
 import warnings
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.metrics.metric import Metric, as_array, scalar_result
 
 
@@ -46,7 +46,7 @@ class IoU(Metric):
             y_pred = y_pred.argmax(axis=self.axis)
         y_true = y_true.astype(self.dtype).reshape(-1)
         y_pred = y_pred.astype(self.dtype).reshape(-1)
-        xp = backend.get_array_module(y_true)
+        xp = arrays.get_array_module(y_true)
         if sample_weight is not None and as_array(sample_weight).dtype.kind == "f" and (
                 "int" in self.dtype):
             warnings.warn("You are passing weight as `float`, but dtype is `int`. This "
@@ -66,14 +66,14 @@ class IoU(Metric):
 
     def result(self):
         matrix = self.total_cm.data
-        xp = backend.get_array_module(matrix)
+        xp = arrays.get_array_module(matrix)
         true_positives = xp.diagonal(matrix).astype("float32")
         union = (matrix.sum(axis=0) + matrix.sum(axis=1)).astype("float32") - true_positives
         ids = xp.asarray(self.target_class_ids)
         true_positives, union = true_positives[ids], union[ids]
         present = union > 1e-9  # a class never seen nor predicted does not count
-        iou = xp.where(present, true_positives / (union + backend.epsilon()), 0.0)
-        mean = iou.sum(axis=self.axis) / (present.sum() + backend.epsilon())
+        iou = xp.where(present, true_positives / (union + dtypes.epsilon()), 0.0)
+        mean = iou.sum(axis=self.axis) / (present.sum() + dtypes.epsilon())
         return scalar_result(mean, "float32")
 
     def get_config(self):

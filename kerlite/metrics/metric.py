@@ -5,10 +5,10 @@ A metric keeps running totals in non-trainable Variables: ``update_state`` adds 
 them at the start of each epoch. Metrics never take part in gradients.
 """
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor
 from kerlite.autodiff.variable import Variable
-from kerlite.utils.naming import to_snake_case, unique_name
+from kerlite.common.naming import to_snake_case, unique_name
 
 
 class Metric:
@@ -30,19 +30,19 @@ class Metric:
 
     def __init__(self, dtype=None, name=None):
         self.name = name or unique_name(to_snake_case(type(self).__name__))
-        self.dtype = backend.standardize_dtype(dtype)
+        self.dtype = dtypes.standardize_dtype(dtype)
         self._variables = []
         self._initial_values = []
 
     def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="sum",
                      name=None):
         """A state Variable, reset to ``initializer`` by ``reset_state``."""
-        xp = backend.get_array_module()
-        dtype = backend.standardize_dtype(dtype or self.dtype)
+        xp = arrays.get_array_module()
+        dtype = dtypes.standardize_dtype(dtype or self.dtype)
         if isinstance(initializer, str) and initializer in ("zeros", "ones"):
             value = xp.full(tuple(shape), 0 if initializer == "zeros" else 1, dtype=dtype)
         elif callable(initializer):
-            value = backend.convert_to_array(initializer(tuple(shape), dtype=dtype), dtype)
+            value = arrays.convert_to_array(initializer(tuple(shape), dtype=dtype), dtype)
         else:
             value = xp.full(tuple(shape), initializer, dtype=dtype)
         variable = Variable(value, dtype=dtype, trainable=False, name=name)
@@ -86,11 +86,11 @@ class Metric:
 
 def as_array(value, dtype=None):
     """The raw array of a Tensor, array or list (metrics work on plain arrays)."""
-    data = value.data if isinstance(value, Tensor) else backend.convert_to_array(value)
+    data = value.data if isinstance(value, Tensor) else arrays.convert_to_array(value)
     return data.astype(dtype) if dtype is not None and data.dtype != dtype else data
 
 
 def scalar_result(value, dtype="float32"):
     """A 0-d Tensor holding ``value`` (what ``result()`` returns, as in Keras)."""
-    xp = backend.get_array_module()
+    xp = arrays.get_array_module()
     return Tensor(xp.asarray(value, dtype=dtype))

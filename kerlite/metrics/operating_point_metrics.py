@@ -12,7 +12,7 @@ with sensitivity = recall = TP / (TP + FN), specificity = TN / (TN + FP) and
 precision = TP / (TP + FP).
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.metrics.confusion_metrics import confusion_counts
 from kerlite.metrics.metric import Metric, as_array, scalar_result
 
@@ -20,7 +20,7 @@ _COUNTS = ("true_positives", "false_positives", "true_negatives", "false_negativ
 
 
 def _divide_no_nan(a, b):
-    xp = backend.get_array_module(a)
+    xp = arrays.get_array_module(a)
     return xp.where(b != 0, a / xp.where(b != 0, b, 1), 0)
 
 
@@ -51,7 +51,7 @@ class _OperatingPointMetric(Metric):
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = as_array(y_pred, "float32")
         if self.num_thresholds > 1:  # Keras buckets predictions into [0, 1] here
-            y_pred = backend.get_array_module(y_pred).clip(y_pred, 0.0, 1.0)
+            y_pred = arrays.get_array_module(y_pred).clip(y_pred, 0.0, 1.0)
         positive = (as_array(y_true) != 0).astype("float32")  # any non-zero label
         counts = confusion_counts(positive, y_pred, self.thresholds, sample_weight,
                                   class_id=self.class_id)
@@ -67,7 +67,7 @@ class _OperatingPointMetric(Metric):
 
     def _best(self, constrained, dependent):
         """The largest ``dependent`` rate where ``constrained >= value`` (else 0)."""
-        xp = backend.get_array_module(dependent)
+        xp = arrays.get_array_module(dependent)
         feasible = xp.where(constrained >= self.value, dependent, 0)
         return scalar_result(max(float(feasible.max()), 0.0), self.dtype)
 

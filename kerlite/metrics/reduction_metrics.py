@@ -4,7 +4,7 @@
 weights, ``total += sum(values * w)`` and ``count += sum(w)``.
 """
 
-from kerlite import backend
+from kerlite import dtypes
 from kerlite.losses.loss import combined_mask
 from kerlite.metrics.metric import Metric, as_array, scalar_result
 
@@ -82,9 +82,9 @@ class MeanMetricWrapper(Mean):
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
         mask = combined_mask(mask, None, getattr(values, "shape", None))
         if mask is not None:
-            weight = mask.astype(backend.floatx())
+            weight = mask.astype(dtypes.floatx())
             if sample_weight is not None:
-                sample_weight = as_array(sample_weight, backend.floatx())
+                sample_weight = as_array(sample_weight, dtypes.floatx())
                 while sample_weight.ndim < weight.ndim:
                     sample_weight = sample_weight[..., None]
                 weight = weight * sample_weight

@@ -6,7 +6,7 @@ its input tensors. Calling it on new symbolic tensors records one node for the w
 model, so a model can be used as a layer (nested models, ensembles).
 """
 
-from kerlite import backend, ops
+from kerlite import ops
 from kerlite.graph import nest
 from kerlite.graph.call_context import CallContext
 from kerlite.graph.input_spec import InputSpec, assert_input_compatibility
@@ -150,7 +150,7 @@ class Functional(Model):
         if value is None:
             return None
         if not hasattr(value, "_parents"):
-            value = backend.convert_to_tensor(value, symbolic.dtype)
+            value = ops.convert_to_tensor(value, symbolic.dtype)
         elif value.dtype != symbolic.dtype:
             value = ops.cast(value, symbolic.dtype)
         rank, expected = value.ndim, len(symbolic.shape)

@@ -8,7 +8,7 @@ forward formula. (``softmax`` and ``log_softmax`` live in ``softmax.py``.)
 import math
 
 from kerlite.autodiff.tensor import record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import float_tensor
 from kerlite.ops.elementwise import erf_values
 

@@ -11,7 +11,7 @@ pooled in turn, each with its own backward rule:
 """
 
 from kerlite.autodiff.tensor import as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops.sliding_windows import normalize_tuple, standardize_data_format
 
 __all__ = ["adaptive_average_pool", "adaptive_max_pool"]

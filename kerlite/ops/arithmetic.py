@@ -1,8 +1,8 @@
 """Elementwise arithmetic with NumPy broadcasting; each backward rule sits by its op."""
 
-from kerlite import backend
+from kerlite import dtypes
 from kerlite.autodiff.tensor import as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import tensors, unbroadcast
 
 
@@ -43,8 +43,8 @@ def divide(x1, x2):
     """x1 / x2.  d/dx1 = 1/x2, d/dx2 = -x1/x2**2."""
     a, b = tensors(x1, x2)
     if a.data.dtype.kind in "iub" and b.data.dtype.kind in "iub":
-        a = as_tensor(a.data.astype(backend.floatx()))
-        b = as_tensor(b.data.astype(backend.floatx()))
+        a = as_tensor(a.data.astype(dtypes.floatx()))
+        b = as_tensor(b.data.astype(dtypes.floatx()))
     out = a.data / b.data
 
     def backward(g):

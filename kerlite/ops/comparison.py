@@ -1,7 +1,7 @@
 """Comparisons and logical operators: boolean results, not differentiable."""
 
 from kerlite.autodiff.tensor import Tensor, as_tensor
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import tensors
 
 

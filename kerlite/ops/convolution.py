@@ -16,7 +16,7 @@ for a chunk of the batch at a time when it would pass ``UNFOLD_BUDGET_BYTES`` (2
 import math
 
 from kerlite.autodiff.tensor import as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops.convolution_transpose import conv_transpose  # noqa: F401
 from kerlite.ops.shape import reshape
 from kerlite.ops.sliding_windows import (batch_chunks, from_channels_last, normalize_tuple,

@@ -12,7 +12,7 @@ Keras's padding / output_padding rules say which window of it is returned.
 """
 
 from kerlite.autodiff.tensor import as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops.sliding_windows import (batch_chunks, from_channels_last, normalize_tuple,
                                          scatter_add_windows, standardize_data_format,
                                          standardize_padding, to_channels_last,

@@ -1,23 +1,25 @@
 """Moving between arrays and Tensors, dtypes and shapes, and ``stop_gradient``."""
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
 
 
 def convert_to_tensor(x, dtype=None, sparse=None):
     """Turn array-like input into a kerlite Tensor (float data becomes ``floatx``)."""
-    return backend.convert_to_tensor(x, dtype)
+    if isinstance(x, Tensor) and dtype is None:
+        return x
+    return Tensor(arrays.convert_to_array(x, dtype))
 
 
 def convert_to_numpy(x):
     """Return a NumPy array for a Tensor, array or nested list."""
-    return backend.to_numpy(x)
+    return arrays.to_numpy(x)
 
 
 def cast(x, dtype):
     """Change the dtype.  Float-to-float casts pass the gradient (cast back)."""
     x = as_tensor(x)
-    dtype = backend.standardize_dtype(dtype)
+    dtype = dtypes.standardize_dtype(dtype)
     source = x.data.dtype
     if source.name == dtype:
         return x

@@ -7,7 +7,7 @@ into ``floatx()`` first, as Keras does.
 import math
 
 from kerlite.autodiff.tensor import array_of, as_tensor, record, Tensor
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import float_tensor
 
 

@@ -12,7 +12,7 @@ numbers follow Keras 3 on the JAX backend (``jax.image.resize``, ``map_coordinat
 """
 
 from kerlite.autodiff.tensor import as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.graph.dispatch import symbolic_dispatch
 from kerlite.ops.core import cast
 from kerlite.ops.indexing import get_item, scatter_add

@@ -7,9 +7,9 @@ repeats up instead of keeping only the last one.
 
 import builtins
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import tensors, unbroadcast
 
 
@@ -21,7 +21,7 @@ def _plain_key(key, xp=None):
     if isinstance(key, Tensor):
         key = key.data
     elif isinstance(key, list):
-        key = backend.convert_to_array(key)
+        key = arrays.convert_to_array(key)
     if (xp is not None and xp.__name__ != "numpy" and hasattr(key, "dtype")
             and not isinstance(key, xp.ndarray)):
         key = xp.asarray(key)  # e.g. NumPy indices for a CuPy array
@@ -77,7 +77,7 @@ def take(x, indices, axis=None):
         x, axis = ravel(x), 0
     indices = _plain_key(indices, get_array_module(x.data))
     if not hasattr(indices, "dtype"):  # a Python int
-        indices = backend.convert_to_array(indices)
+        indices = arrays.convert_to_array(indices)
     key = (_builtin_slice(None),) * (axis % x.ndim) + (indices,)
     return get_item(x, key)
 
@@ -95,7 +95,7 @@ def take_along_axis(x, indices, axis=None):
     xp = get_array_module(x.data)
     indices = _plain_key(indices, xp)
     if not hasattr(indices, "dtype"):
-        indices = backend.convert_to_array(indices)
+        indices = arrays.convert_to_array(indices)
     axis = axis % x.ndim
     key = []
     for dim in range(x.ndim):
@@ -139,7 +139,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     x = as_tensor(x).data
     xp = get_array_module(x)
     classes = xp.arange(num_classes)
-    out = (x[..., None] == classes).astype(backend.standardize_dtype(dtype))
+    out = (x[..., None] == classes).astype(dtypes.standardize_dtype(dtype))
     if axis != -1:
         out = xp.moveaxis(out, -1, axis)
     return Tensor(out)

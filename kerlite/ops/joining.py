@@ -5,9 +5,9 @@ Joining ops hand each input its own piece of the gradient; repeating ops add up 
 gradients of all the copies.
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.autodiff.tensor import array_of, as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops.indexing import get_item, scatter_add
 
 
@@ -118,7 +118,7 @@ def repeat(x, repeats, axis=None):
     xp = get_array_module(x.data)
     counts = array_of(repeats)
     if not isinstance(counts, int):
-        counts = backend.to_numpy(counts).tolist()  # CuPy's repeat wants host counts
+        counts = arrays.to_numpy(counts).tolist()  # CuPy's repeat wants host counts
     positions = xp.repeat(xp.arange(x.data.shape[axis]), counts)
     return take(x, positions, axis=axis)
 

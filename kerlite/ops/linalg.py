@@ -5,7 +5,7 @@ operand's gradient from one more einsum of ``g`` with the other operands.
 """
 
 from kerlite.autodiff.tensor import as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import ops_under_another_name, tensors, unbroadcast
 
 

@@ -13,7 +13,7 @@ with -inf and average pooling divides by the number of real values in each windo
 import math
 
 from kerlite.autodiff.tensor import as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops.sliding_windows import (from_channels_last, kernel_offsets, normalize_tuple,
                                          pad_spatial, padding_amounts, standardize_data_format,
                                          standardize_padding, to_channels_last, window_slices,

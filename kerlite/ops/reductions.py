@@ -5,7 +5,7 @@ The backward rules all start the same way: put the reduced axes back as size-1 a
 """
 
 from kerlite.autodiff.tensor import array_of, as_tensor, record, Tensor
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import float_tensor, normalize_axis
 
 

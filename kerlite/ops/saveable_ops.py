@@ -263,7 +263,7 @@ def saveable_op(name):
 
 def op_name_for_keras(module, class_name):
     """Keras 3's op node (``"keras.src.ops.numpy"``, ``"NotEqual"``) -> ``"not_equal"``."""
-    from kerlite.utils.naming import to_snake_case
+    from kerlite.common.naming import to_snake_case
 
     name = to_snake_case(class_name)
     return f"image.{name}" if str(module).endswith(".image") else name

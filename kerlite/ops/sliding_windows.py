@@ -13,8 +13,8 @@ one strided slice of the input (``window_slices``).
 import itertools
 import math
 
-from kerlite import backend
-from kerlite.backend import get_array_module
+from kerlite import arrays
+from kerlite.arrays import get_array_module
 
 # The im2col matrix is built for at most this many bytes at a time; a bigger batch is
 # processed in chunks, so peak memory grows with the batch, not batch x kernel x image.
@@ -53,7 +53,7 @@ def standardize_padding(padding):
 
 
 def standardize_data_format(data_format):
-    data_format = backend.image_data_format() if data_format is None else data_format
+    data_format = arrays.image_data_format() if data_format is None else data_format
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(
             "The `data_format` argument must be 'channels_last' or 'channels_first'. "

@@ -5,7 +5,7 @@ same because softmax(x) = softmax(x - m).
 """
 
 from kerlite.autodiff.tensor import record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import float_tensor, normalize_axis
 
 

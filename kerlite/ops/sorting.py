@@ -5,7 +5,7 @@ differentiable: each output entry is one input entry, so its gradient goes back 
 """
 
 from kerlite.autodiff.tensor import Tensor, as_tensor
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops.indexing import take_along_axis
 
 

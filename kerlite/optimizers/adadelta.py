@@ -6,7 +6,7 @@
     w = w + learning_rate * d
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -25,7 +25,7 @@ class Adadelta(Optimizer):
         return (("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0))
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.get_array_module(gradient)
+        xp = arrays.get_array_module(gradient)
         f = variable.data.dtype.type
         rho, epsilon = f(self.rho), f(self.epsilon)
         slots = self._slots[id(variable)]

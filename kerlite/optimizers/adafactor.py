@@ -16,7 +16,7 @@ the weights (rms(w)), so the rule needs each variable whole: no flat group.
 
 import math
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -55,7 +55,7 @@ class Adafactor(Optimizer):
         placeholders (kept so the list of variables matches Keras's, for saving)."""
         self._build_averages_and_accumulators(variables)
         for variable in variables:
-            xp = backend.get_array_module(variable.data)
+            xp = arrays.get_array_module(variable.data)
             shape, dtype = variable.data.shape, variable.data.dtype
             if len(shape) < 2:
                 r = self._make_variable(0, variable.name, dtype="int32")
@@ -72,7 +72,7 @@ class Adafactor(Optimizer):
         self.built = True
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.get_array_module(gradient)
+        xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type
         r, c, v = self._slots[id(variable)]

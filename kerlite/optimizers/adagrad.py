@@ -4,7 +4,7 @@
     w = w - learning_rate * g / sqrt(a + epsilon)
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -24,7 +24,7 @@ class Adagrad(Optimizer):
         return (("accumulator", self.initial_accumulator_value),)
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.get_array_module(gradient)
+        xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type
         accumulator = self._slots[id(variable)][0].data

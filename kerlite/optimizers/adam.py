@@ -8,7 +8,7 @@
 
 import math
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -38,7 +38,7 @@ class Adam(Optimizer):
         return names + (("velocity_hat", 0.0),) if self.amsgrad else names
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.get_array_module(gradient)
+        xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type
         t = self._step_number()

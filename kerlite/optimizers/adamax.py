@@ -5,7 +5,7 @@
     w = w - learning_rate * m / ((1 - beta_1**t) * (u + epsilon))
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -26,7 +26,7 @@ class Adamax(Optimizer):
         return (("momentum", 0.0), ("norm", 0.0))
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.get_array_module(gradient)
+        xp = arrays.get_array_module(gradient)
         f = variable.data.dtype.type
         t = self._step_number()
         slots = self._slots[id(variable)]

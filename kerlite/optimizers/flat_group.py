@@ -8,7 +8,7 @@ group with one set of calls. Large variables stay on their own: for them the cal
 cheap compared to the arithmetic, and copying their gradients would cost a pass.
 """
 
-from kerlite import backend
+from kerlite import arrays
 
 SMALL = 1 << 18  # variables with fewer elements than this (256 Ki) join the group
 
@@ -31,7 +31,7 @@ class FlatGroup:
         pieces = [grads_by_id.get(id(v)) for v in self.members]
         if any(piece is None for piece in pieces):
             return None
-        xp = backend.get_array_module(self.grad)
+        xp = arrays.get_array_module(self.grad)
         xp.concatenate([piece.reshape(-1) for piece in pieces], out=self.grad)
         return self.grad
 
@@ -67,7 +67,7 @@ def make_groups(variables, slots):
     for members in by_dtype.values():
         if len(members) < 2:
             continue
-        xp = backend.get_array_module(members[0].data)
+        xp = arrays.get_array_module(members[0].data)
         groups.append(FlatGroup(members, [slots[id(v)] for v in members], xp))
         grouped.update(id(v) for v in members)
     return groups, grouped

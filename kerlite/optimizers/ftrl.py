@@ -9,7 +9,7 @@ Each weight keeps an accumulator n (sum of squared gradients) and a linear term 
     n = n_new
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -54,7 +54,7 @@ class Ftrl(Optimizer):
         return (("accumulator", self.initial_accumulator_value), ("linear", 0.0))
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.get_array_module(gradient)
+        xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type
         accumulator, linear = (slot.data for slot in self._slots[id(variable)])

@@ -8,7 +8,7 @@ The trust ratio r makes each variable move by about ``lr`` times its own size, w
 keeps very large batches stable (You et al., 2019, arXiv:1904.00962).
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.optimizers.optimizer import Optimizer, _l2
 
 
@@ -40,7 +40,7 @@ class Lamb(Optimizer):
         return False
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.get_array_module(gradient)
+        xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type
         t = self._step_number()

@@ -6,7 +6,7 @@ Every entry moves by exactly ``lr`` (or not at all), so Lion wants a learning ra
 3-10x smaller than Adam's; it keeps one slot (momentum) where Adam keeps two.
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -36,7 +36,7 @@ class Lion(Optimizer):
         return (("momentum", 0.0),)
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.get_array_module(gradient)
+        xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type
         m = self._slots[id(variable)][0].data

@@ -5,7 +5,7 @@
     w = w - learning_rate * m_hat / (sqrt(v / (1 - beta_2**t)) + epsilon)
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.optimizers.optimizer import Optimizer
 
 class Nadam(Optimizer):
@@ -37,7 +37,7 @@ class Nadam(Optimizer):
         super()._update_all(grads, variables, learning_rate)
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.get_array_module(gradient)
+        xp = arrays.get_array_module(gradient)
         f = variable.data.dtype.type
         t = self._step_number()
         u_t = self.beta_1 * (1.0 - 0.5 * 0.96 ** t)

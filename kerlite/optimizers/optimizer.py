@@ -21,11 +21,11 @@ import math
 import re
 import warnings
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor
 from kerlite.autodiff.variable import Variable
 from kerlite.optimizers.flat_group import make_groups
-from kerlite.utils.naming import to_snake_case, unique_name
+from kerlite.common.naming import to_snake_case, unique_name
 
 
 class Optimizer:
@@ -105,7 +105,7 @@ class Optimizer:
 
     # --- state ------------------------------------------------------------------------
     def _make_variable(self, value, name, dtype=None):
-        variable = Variable(value, dtype=dtype or backend.floatx(), trainable=False,
+        variable = Variable(value, dtype=dtype or dtypes.floatx(), trainable=False,
                             name=name)
         variable.path = f"{self.name}/{name}"
         return variable
@@ -139,7 +139,7 @@ class Optimizer:
         for a schedule, a scalar Tensor of its value at ``iterations``."""
         if isinstance(self._learning_rate, Variable):
             return self._learning_rate
-        return backend.convert_to_tensor(self._current_learning_rate(), backend.floatx())
+        return Tensor(arrays.convert_to_array(self._current_learning_rate(), dtypes.floatx()))
 
     @learning_rate.setter
     def learning_rate(self, value):
@@ -167,7 +167,7 @@ class Optimizer:
     def add_variable_from_reference(self, reference_variable, name, initial_value=0.0):
         """A zero (or ``initial_value``) slot shaped like ``reference_variable``, of its
         dtype (a float64 weight keeps float64 state, as in Keras)."""
-        xp = backend.get_array_module(reference_variable.data)
+        xp = arrays.get_array_module(reference_variable.data)
         dtype = reference_variable.data.dtype
         data = xp.full(reference_variable.data.shape, initial_value, dtype=dtype)
         slot = self._make_variable(data, f"{reference_variable.name}_{name}",
@@ -244,14 +244,14 @@ class Optimizer:
             missing = [v.name for g, v in zip(grads, trainable_variables) if g is None]
             warnings.warn(f"Gradients do not exist for variables {missing} when "
                           "minimizing the loss.")
-        arrays = [g for g, _ in pairs]
+        grad_arrays = [g for g, _ in pairs]
         variables = [v for _, v in pairs]
         if self.loss_scale_factor is not None:
-            arrays = [g / g.dtype.type(self.loss_scale_factor) for g in arrays]
+            grad_arrays = [g / g.dtype.type(self.loss_scale_factor) for g in grad_arrays]
         if self.gradient_accumulation_steps:
-            arrays = self._accumulate(arrays, variables)
-        if arrays is not None:
-            self._update(arrays, variables)
+            grad_arrays = self._accumulate(grad_arrays, variables)
+        if grad_arrays is not None:
+            self._update(grad_arrays, variables)
         if self.use_ema:
             self._update_averages()
         for variable in variables:
@@ -259,14 +259,14 @@ class Optimizer:
                 variable.assign(variable.constraint(variable))
         self._iterations.data += 1
 
-    def _update(self, arrays, variables):
+    def _update(self, grad_arrays, variables):
         """Clip, decay, and the rule itself (steps 2 to 4 above)."""
         if self.clipnorm or self.global_clipnorm or self.clipvalue:
-            arrays = self._clip_gradients(arrays)
+            grad_arrays = self._clip_gradients(grad_arrays)
         learning_rate = self._current_learning_rate()
         if self.weight_decay:
             self._apply_weight_decay(variables, learning_rate)
-        self._update_all(arrays, variables, learning_rate)
+        self._update_all(grad_arrays, variables, learning_rate)
 
     def _accumulate(self, grads, variables):
         """Add ``grads`` to the accumulators; every n-th step return their mean (and
@@ -352,7 +352,7 @@ class Optimizer:
             if not math.isfinite(norm):
                 scale = float("nan")
             return [g * g.dtype.type(scale) for g in grads]
-        xp = backend.get_array_module(grads[0])
+        xp = arrays.get_array_module(grads[0])
         return [xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
 
     # --- configuration ------------------------------------------------------------

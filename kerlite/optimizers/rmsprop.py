@@ -6,7 +6,7 @@
 accumulates the steps before applying them.
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -40,7 +40,7 @@ class RMSprop(Optimizer):
         return tuple(names)
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.get_array_module(gradient)
+        xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type
         slots = self._slots[id(variable)]

@@ -2,13 +2,13 @@
 
 import numpy  # host-side sampling only; results move to the backend in _to_backend
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
 from kerlite.random.seed_generator import host_generator
 
 
 def _to_backend(array, dtype):
-    return Tensor(backend.convert_to_array(array, backend.standardize_dtype(dtype)))
+    return Tensor(arrays.convert_to_array(array, dtypes.standardize_dtype(dtype)))
 
 
 def _shape(shape):
@@ -48,7 +48,7 @@ def shuffle(x, axis=0, seed=None):
     """A copy of ``x`` with its entries permuted along ``axis``."""
     x = as_tensor(x)
     order = host_generator(seed).permutation(x.shape[axis])
-    xp = backend.get_array_module(x.data)
+    xp = arrays.get_array_module(x.data)
     return Tensor(xp.take(x.data, xp.asarray(order), axis=axis))
 
 
@@ -57,7 +57,7 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
 
     Returns shape (batch, num_samples); each row's classes follow softmax(logits[row]).
     """
-    logits = backend.to_numpy(as_tensor(logits).data).astype("float64")
+    logits = arrays.to_numpy(as_tensor(logits).data).astype("float64")
     if logits.ndim != 2:
         raise ValueError(
             "categorical() expects logits of shape (batch_size, num_classes). "
@@ -81,7 +81,7 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     shape = x.shape if noise_shape is None else tuple(
         n if m is None else m for n, m in zip(x.shape, noise_shape))
     keep = host_generator(seed).random(size=shape) >= rate
-    scale = backend.convert_to_array(keep / (1.0 - rate), x.data.dtype)
-    xp = backend.get_array_module(x.data)
+    scale = arrays.convert_to_array(keep / (1.0 - rate), x.data.dtype)
+    xp = arrays.get_array_module(x.data)
     scale = xp.asarray(scale)  # on the input's device
     return record(x.data * scale, (x,), lambda g: (g * scale,))

@@ -30,7 +30,7 @@ class SeedGenerator:
 
     def __init__(self, seed=None, name=None, **kwargs):
         from kerlite.autodiff.variable import Variable
-        from kerlite.utils import naming
+        from kerlite.common import naming
 
         if kwargs:
             raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
@@ -51,9 +51,9 @@ class SeedGenerator:
 
     def next_generator(self):
         """A NumPy Generator for the next draw; the state moves one step on."""
-        from kerlite import backend
+        from kerlite import arrays
 
-        seed, count = (int(v) for v in backend.to_numpy(self.state.data))
+        seed, count = (int(v) for v in arrays.to_numpy(self.state.data))
         self.state.assign(numpy.array([seed, (count + 1) % 2**32], dtype="uint32"))
         return numpy.random.default_rng([seed, count])
 

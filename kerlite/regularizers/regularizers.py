@@ -1,6 +1,6 @@
 """L1, L2 and L1L2 penalties: l1 * sum(|w|) and l2 * sum(w**2)."""
 
-from kerlite import ops
+from kerlite import dtypes, ops
 
 
 class Regularizer:
@@ -89,11 +89,9 @@ class OrthogonalRegularizer(Regularizer):
             raise ValueError(
                 f"Inputs to OrthogonalRegularizer must have rank 2. Received: "
                 f"inputs.shape={tuple(x.shape)}")
-        from kerlite import backend
-
         axis = 1 if self.mode == "rows" else 0
         norms = ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=True))
-        unit = ops.divide(x, ops.maximum(norms, backend.epsilon()))
+        unit = ops.divide(x, ops.maximum(norms, dtypes.epsilon()))
         if self.mode == "rows":
             product, size = ops.matmul(unit, ops.transpose(unit)), x.shape[0]
         else:

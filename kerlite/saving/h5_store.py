@@ -16,7 +16,7 @@ import math
 
 import numpy
 
-from kerlite import backend, safe_loading
+from kerlite import arrays, safe_loading
 from kerlite.autodiff.tensor import array_of
 
 # Filters built into HDF5 (gzip, shuffle, fletcher32, szip, nbit, scaleoffset) and LZF,
@@ -105,7 +105,7 @@ def as_numpy(value):
     """A Variable, Tensor, CuPy or NumPy array (or number) as a NumPy array."""
     data = array_of(value)
     if not isinstance(data, numpy.ndarray) and hasattr(data, "shape"):
-        return numpy.asarray(backend.to_numpy(data))
+        return numpy.asarray(arrays.to_numpy(data))
     return numpy.asarray(data)
 
 

@@ -15,7 +15,7 @@ reading it, and changes nothing unless all of them match (see ``load_state``).
 import warnings
 
 from kerlite.saving import h5_store
-from kerlite.utils.naming import to_snake_case
+from kerlite.common.naming import to_snake_case
 
 
 def own_variables(obj):

@@ -10,7 +10,8 @@ import warnings
 
 import numpy
 
-from kerlite import backend, config, host_allocator
+from kerlite import arrays, config
+from kerlite.perf import blas_threads, host_allocator
 from kerlite.callbacks.callback import Callback
 from kerlite.callbacks.callback_list import CallbackList
 from kerlite.trainers.data_adapter import split_validation, unpack
@@ -29,15 +30,15 @@ def _verbosity(verbose):
 
 
 def _with_blas_policy(loop):
-    """Run ``loop`` under kerlite.backend's BLAS-thread policy for this model's size,
-    with freed host buffers kept for the next step (see ``kerlite.host_allocator``)."""
+    """Run ``loop`` under kerlite.perf.blas_threads's policy for this model's size,
+    with freed host buffers kept for the next step (see ``kerlite.perf.host_allocator``)."""
 
     @functools.wraps(loop)
     def wrapper(self, *args, **kwargs):
-        if backend.backend() == "numpy":
+        if arrays.backend() == "numpy":
             host_allocator.keep_freed_buffers()
         sizes = [int(v.data.size) for v in self.weights]
-        with backend.blas_thread_limit(max(sizes, default=0)):
+        with blas_threads.blas_thread_limit(max(sizes, default=0)):
             return loop(self, *args, **kwargs)
 
     return wrapper

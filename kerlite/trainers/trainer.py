@@ -7,7 +7,7 @@ the weights, update the metrics. Everything else here moves data in and logs out
 
 import warnings
 
-from kerlite import backend, optimizers
+from kerlite import arrays, dtypes, optimizers
 from kerlite.autodiff.gradients import backpropagate
 from kerlite.autodiff.tensor import Tensor, _Recording
 from kerlite.metrics.reduction_metrics import Mean
@@ -252,7 +252,7 @@ class Trainer(Loops):
 
     def _predict_batch(self, x):
         outputs = self(self._as_model_input(x), training=False)
-        return map_structure(backend.to_numpy, outputs)
+        return map_structure(arrays.to_numpy, outputs)
 
     # --- the batch methods ----------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
@@ -334,9 +334,9 @@ _WORKERS_MOVED = ("`max_queue_size`, `workers` and `use_multiprocessing` are arg
 def _input_tensor(value):
     if isinstance(value, Tensor):
         return value
-    array = backend.convert_to_array(value)
-    if array.dtype.kind == "f" and array.dtype != backend.floatx():
-        array = array.astype(backend.floatx())
+    array = arrays.convert_to_array(value)
+    if array.dtype.kind == "f" and array.dtype != dtypes.floatx():
+        array = array.astype(dtypes.floatx())
     return Tensor(array)
 
 

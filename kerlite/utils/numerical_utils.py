@@ -6,12 +6,11 @@ NumPy out (as in Keras); a kerlite ``Tensor`` in gives a ``Tensor`` out.
 
 import numpy
 
-from kerlite import backend
+from kerlite import arrays, dtypes
+from kerlite.autodiff.tensor import Tensor
 
 
 def _is_tensor(x):
-    from kerlite.autodiff.tensor import Tensor
-
     return isinstance(x, Tensor)
 
 
@@ -31,7 +30,7 @@ def to_categorical(x, num_classes=None):
         for ``Tensor`` input.
     """
     was_tensor = _is_tensor(x)
-    labels = numpy.asarray(backend.to_numpy(x) if was_tensor else x)
+    labels = numpy.asarray(arrays.to_numpy(x) if was_tensor else x)
     if labels.dtype.kind == "f" and not numpy.all(labels == numpy.round(labels)):
         raise ValueError(
             "to_categorical expects integer class labels, but received "
@@ -55,7 +54,7 @@ def to_categorical(x, num_classes=None):
     one_hot[numpy.arange(flat.size), flat] = 1.0
     one_hot = one_hot.reshape(shape + (num_classes,))
     if was_tensor:
-        return backend.convert_to_tensor(one_hot, dtype=backend.floatx())
+        return Tensor(arrays.convert_to_array(one_hot, dtypes.floatx()))
     return one_hot
 
 
@@ -83,4 +82,4 @@ def normalize(x, axis=-1, order=2):
     else:
         powered = ops.power(ops.abs(x), order)
         norm = ops.power(ops.sum(powered, axis=axis, keepdims=True), 1.0 / order)
-    return ops.divide(x, ops.clip(norm, backend.epsilon(), float("inf")))
+    return ops.divide(x, ops.clip(norm, dtypes.epsilon(), float("inf")))

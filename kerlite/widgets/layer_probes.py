@@ -14,9 +14,9 @@ import numpy as np
 
 
 def _to_numpy(value):
-    from kerlite import backend
+    from kerlite import arrays
 
-    return np.asarray(backend.to_numpy(value))
+    return np.asarray(arrays.to_numpy(value))
 
 
 def activation_model(model, layer_names):

@@ -13,7 +13,7 @@ without freeing the graph, so the numbers equal the tape's.
 import weakref
 from dataclasses import dataclass, field
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.autodiff.gradients import backpropagate, topological_order
 from kerlite.autodiff.variable import Variable
 
@@ -120,7 +120,7 @@ def read_tape(target, names=None):
                 parents.append(position[id(parent)])
         nodes.append(TapeNode(
             index=i, label=label or op, op=op, kind=kind, shape=tuple(tensor.shape),
-            value=backend.to_numpy(tensor.data).copy(),
-            grad=None if grad is None else backend.to_numpy(grad).copy(),
+            value=arrays.to_numpy(tensor.data).copy(),
+            grad=None if grad is None else arrays.to_numpy(grad).copy(),
             parents=parents, _tensor=weakref.ref(tensor)))
     return nodes

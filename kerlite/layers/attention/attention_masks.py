@@ -4,7 +4,7 @@ A mask is a boolean array, True where attention is allowed. Masks carry no gradi
 so they are plain NumPy/CuPy arrays; only the scores go through ``kerlite.ops``.
 """
 
-from kerlite import backend, ops
+from kerlite import arrays, ops
 from kerlite.graph.keras_tensor import KerasTensor
 
 
@@ -19,7 +19,7 @@ def as_bool(mask):
         return None
     if isinstance(mask, KerasTensor):  # a symbolic mask stays symbolic (a graph node)
         return mask if mask.dtype == "bool" else ops.cast(mask, "bool")
-    return backend.convert_to_array(mask).astype(bool)  # on the backend's device
+    return arrays.convert_to_array(mask).astype(bool)  # on the backend's device
 
 
 def both(mask_a, mask_b):
@@ -33,13 +33,13 @@ def both(mask_a, mask_b):
 
 def causal_mask(query_length, key_length):
     """(1, T, S): query step i may see key steps j <= i (a lower triangle)."""
-    xp = backend.get_array_module()
+    xp = arrays.get_array_module()
     return xp.tril(xp.ones((query_length, key_length), dtype=bool))[None]
 
 
 def band_mask(query_length, key_length, width):
     """(1, T, S): query step i may see key steps j with |i - j| < width."""
-    xp = backend.get_array_module()
+    xp = arrays.get_array_module()
     distance = xp.arange(query_length)[:, None] - xp.arange(key_length)[None, :]
     return (xp.abs(distance) < width)[None]
 

@@ -8,7 +8,7 @@ together by W_o. The projections are ``Projection`` sublayers named like Keras's
 
 import math
 
-from kerlite import backend, constraints, initializers, ops, regularizers
+from kerlite import arrays, constraints, initializers, ops, regularizers
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.attention import attention_masks
 from kerlite.layers.attention.attention_equations import attention_equations
@@ -194,7 +194,7 @@ class MultiHeadAttention(QueryValueKeyLayer):
         """Add the heads axis (and any other missing axis) so the mask fits the scores."""
         if mask is None:
             return None
-        xp = backend.get_array_module(mask)
+        xp = arrays.get_array_module(mask)
         while mask.ndim < scores.ndim:
             mask = xp.expand_dims(mask, -2 * len(self._attention_axes) - 1)
         if mask.ndim > scores.ndim or any(

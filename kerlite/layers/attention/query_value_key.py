@@ -6,7 +6,7 @@ arguments, the layer is built from all three shapes, and every mask (padding, an
 ``attention_mask``, causal, sliding window) is combined into one boolean (B, T, S) mask.
 """
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.attention import attention_masks
 from kerlite.layers.layer import Layer
@@ -52,7 +52,7 @@ class QueryValueKeyLayer(Layer):
                         attention_mask, use_causal_mask):
         """Everything that says who may attend to whom, as one boolean (B, T, S) mask."""
         as_bool, both = attention_masks.as_bool, attention_masks.both
-        xp = backend.get_array_module()
+        xp = arrays.get_array_module()
         mask = None if query_mask is None else xp.expand_dims(as_bool(query_mask), -1)
         for extra in (value_mask, key_mask):
             if extra is not None:
@@ -73,4 +73,4 @@ class QueryValueKeyLayer(Layer):
 def _shape_of(x):
     if hasattr(x, "shape"):
         return tuple(x.shape)
-    return tuple(backend.convert_to_array(x).shape)
+    return tuple(arrays.convert_to_array(x).shape)

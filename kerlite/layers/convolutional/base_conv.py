@@ -10,7 +10,7 @@ arithmetic (convolution + bias + relu) is one fused op, ``kerlite.ops.convolutio
 (im2col + one matrix product).
 """
 
-from kerlite import activations, backend, constraints, initializers, ops, regularizers
+from kerlite import activations, arrays, constraints, initializers, ops, regularizers
 from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.layer import Layer
 from kerlite.ops.convolution import fused_conv
@@ -132,7 +132,7 @@ def standardize_padding(padding, allow_causal=False):
 
 
 def standardize_data_format(data_format):
-    value = backend.image_data_format() if data_format is None else str(data_format).lower()
+    value = arrays.image_data_format() if data_format is None else str(data_format).lower()
     if value not in ("channels_last", "channels_first"):
         raise ValueError(
             "The `data_format` argument must be one of 'channels_first', 'channels_last'. "

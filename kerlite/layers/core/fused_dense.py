@@ -8,7 +8,7 @@ Inputs with more than two axes (batch, time, features) use their last axis.
 """
 
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 
 FUSED_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
 

@@ -12,7 +12,7 @@ division is an update of the kernel's value, so gradients flow to the kernel as 
 wrapped layer uses it, not through sigma.
 """
 
-from kerlite import backend, initializers, ops
+from kerlite import arrays, dtypes, initializers, ops
 from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.wrappers.wrapper import Wrapper
 
@@ -59,7 +59,7 @@ class SpectralNormalization(Wrapper):
     def _normalize_kernel(self):
         """One power-iteration update of ``u`` and the kernel's division by sigma."""
         kernel = self.kernel.data
-        xp = backend.get_array_module(kernel)
+        xp = arrays.get_array_module(kernel)
         if not xp.any(kernel):
             return  # an all-zero kernel has sigma 0: leave it (and u) alone
         matrix = kernel.reshape(-1, kernel.shape[-1])
@@ -82,5 +82,5 @@ class SpectralNormalization(Wrapper):
 
 def _l2_normalize(x, xp):
     """x / ||x|| over all entries (Keras's ``normalize(x, axis=None)``)."""
-    inverse_norm = xp.minimum(1.0 / xp.sqrt(xp.sum(x * x)), 1.0 / backend.epsilon())
+    inverse_norm = xp.minimum(1.0 / xp.sqrt(xp.sum(x * x)), 1.0 / dtypes.epsilon())
     return x * inverse_norm

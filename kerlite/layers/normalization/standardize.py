@@ -15,7 +15,7 @@ One op instead of a dozen small ones: faster, and the formula of the BatchNorm p
 """
 
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import unbroadcast
 
 

@@ -2,7 +2,7 @@
 
 import math
 
-from kerlite import backend, ops
+from kerlite import arrays, ops
 from kerlite.layers.layer import Layer
 
 
@@ -12,7 +12,7 @@ class Flatten(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = data_format or backend.image_data_format()
+        self.data_format = data_format or arrays.image_data_format()
         self.built = True
 
     def call(self, inputs):

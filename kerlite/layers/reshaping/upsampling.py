@@ -8,7 +8,7 @@ at the borders): a matrix product per axis, ``out = A_h @ x @ A_w^T``.
 
 from kerlite import ops
 from kerlite.autodiff.tensor import as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.convolutional.base_conv import standardize_data_format
 from kerlite.layers.layer import Layer

@@ -11,7 +11,7 @@ and imaginary parts, and the backward of ``ifft`` is ``fft / n``. ``rfft`` and
 import math
 
 from kerlite.autodiff.tensor import Tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import float_tensor
 from kerlite.ops.joining import concatenate, pad
 from kerlite.ops.arithmetic import negative

@@ -12,7 +12,7 @@ rules (for y = f(A), with G = dL/dy and ^T swapping the last two axes):
 import numpy
 
 from kerlite.autodiff.tensor import array_of, record, Tensor
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import float_tensor, unbroadcast
 from kerlite.ops.linalg import matmul
 

@@ -9,11 +9,11 @@ each step computed, and the outputs are stacked with the differentiable ``stack`
 import builtins
 import functools
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.autodiff.gradient_tape import _Paused
 from kerlite.autodiff.tensor import Tensor, _Recording, as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import tensors
 from kerlite.ops.indexing import get_item, scatter_add
 from kerlite.ops.joining import concatenate, pad, stack
@@ -253,7 +253,7 @@ def segment_prod(data, segment_ids, num_segments=None, sorted=False):
     def backward(g):
         safe_ids = xp.where(valid, ids, 0)
         others = xp.empty_like(data.data)
-        host_valid = backend.to_numpy(valid)
+        host_valid = arrays.to_numpy(valid)
         for i in range(data.shape[0]):  # product of the rest of i's segment, zeros safe
             if host_valid[i]:
                 rest = valid & (ids == ids[i])
@@ -409,7 +409,7 @@ def saturate_cast(x, dtype):
     """Cast to ``dtype``, first clipping values into its range (no wrap-around)."""
     x = as_tensor(x)
     xp = get_array_module(x.data)
-    dtype = backend.standardize_dtype(dtype)
+    dtype = dtypes.standardize_dtype(dtype)
     data = x.data
     target = xp.dtype(dtype)
     if target.kind in "iu" and data.dtype.kind == "f":
@@ -433,8 +433,8 @@ def saturate_cast(x, dtype):
 def dtype(x):
     """The dtype of ``x`` as a string, e.g. ``"float32"`` (also for a symbolic KerasTensor)."""
     if isinstance(x, KerasTensor):
-        return backend.standardize_dtype(x.dtype)
-    return backend.standardize_dtype(as_tensor(x).data.dtype)
+        return dtypes.standardize_dtype(x.dtype)
+    return dtypes.standardize_dtype(as_tensor(x).data.dtype)
 
 
 # --- vectorize and rearrange --------------------------------------------------------------

@@ -9,10 +9,11 @@ import builtins
 import math
 import numbers
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import array_of, as_tensor, record, Tensor
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import normalize_axis
+from kerlite.ops.core import convert_to_tensor
 from kerlite.ops import reductions as _red
 from kerlite.ops.arithmetic import add, multiply, subtract
 from kerlite.ops.indexing import get_item, take, where
@@ -214,32 +215,32 @@ def copy(x):
 
 def array(x, dtype=None):
     """A tensor holding ``x`` (as ``convert_to_tensor``)."""
-    return backend.convert_to_tensor(x, dtype)
+    return convert_to_tensor(x, dtype)
 
 
 def empty(shape, dtype=None):
     """A tensor of ``shape`` whose values are not set (floatx by default)."""
-    return Tensor(get_array_module().empty(shape, dtype=backend.standardize_dtype(dtype)))
+    return Tensor(get_array_module().empty(shape, dtype=dtypes.standardize_dtype(dtype)))
 
 
 def empty_like(x, dtype=None):
     """An uninitialised tensor with the shape (and dtype, by default) of ``x``."""
     x = as_tensor(x)
-    dtype = backend.standardize_dtype(dtype) if dtype is not None else x.data.dtype
+    dtype = dtypes.standardize_dtype(dtype) if dtype is not None else x.data.dtype
     return Tensor(get_array_module(x.data).empty(x.data.shape, dtype=dtype))
 
 
 def _spaced(values, dtype):
     """Host-computed values as a tensor on the active backend."""
-    return Tensor(backend.convert_to_array(values.astype(backend.standardize_dtype(dtype))))
+    return Tensor(arrays.convert_to_array(values.astype(dtypes.standardize_dtype(dtype))))
 
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """``num`` values from ``start`` to ``stop`` spaced evenly on a log scale."""
     import numpy
 
-    return _spaced(numpy.geomspace(backend.to_numpy(array_of(start)),
-                                   backend.to_numpy(array_of(stop)), num,
+    return _spaced(numpy.geomspace(arrays.to_numpy(array_of(start)),
+                                   arrays.to_numpy(array_of(stop)), num,
                                    endpoint=endpoint, axis=axis), dtype)
 
 
@@ -247,8 +248,8 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
     """``base ** linspace(start, stop, num)``."""
     import numpy
 
-    return _spaced(numpy.logspace(backend.to_numpy(array_of(start)),
-                                  backend.to_numpy(array_of(stop)), num,
+    return _spaced(numpy.logspace(arrays.to_numpy(array_of(start)),
+                                  arrays.to_numpy(array_of(stop)), num,
                                   endpoint=endpoint, base=base, axis=axis), dtype)
 
 
@@ -464,7 +465,7 @@ def angle(x):
     xp = get_array_module(x.data)
     if x.data.dtype.kind == "c":
         return Tensor(xp.angle(x.data))
-    dtype = x.data.dtype if x.data.dtype.kind == "f" else backend.floatx()
+    dtype = x.data.dtype if x.data.dtype.kind == "f" else dtypes.floatx()
     return Tensor(xp.angle(x.data).astype(dtype))
 
 

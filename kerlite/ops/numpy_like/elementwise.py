@@ -8,7 +8,7 @@ import math
 
 
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import float_tensor, tensors, unbroadcast
 from kerlite.ops.elementwise import erf_values
 

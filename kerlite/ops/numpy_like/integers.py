@@ -4,9 +4,9 @@ None is differentiable: integers carry no gradient, and a window depends only on
 length.
 """
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import array_of, as_tensor, Tensor
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import tensors
 
 
@@ -85,8 +85,8 @@ def _window(name, length, *args):
     import numpy
 
     length = int(array_of(length))
-    values = getattr(numpy, name)(length, *args).astype(backend.floatx())
-    return Tensor(backend.convert_to_array(values))
+    values = getattr(numpy, name)(length, *args).astype(dtypes.floatx())
+    return Tensor(arrays.convert_to_array(values))
 
 
 def bartlett(x):

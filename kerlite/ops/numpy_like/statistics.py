@@ -4,9 +4,9 @@ Most are built from differentiable ops (sort, take, where, sum...), so their gra
 come for free; ``cumprod`` has its own backward rule.
 """
 
-from kerlite import backend
+from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops import reductions as _red
 from kerlite.ops._helpers import float_tensor, normalize_axis
 from kerlite.ops.arithmetic import add, divide, multiply, subtract
@@ -103,7 +103,7 @@ def _quantile(x, q, axis, method, keepdims, skip_nan):
         raise ValueError(f"quantile: method={method!r} is not one of {_METHODS}.")
     x = float_tensor(x)
     xp = get_array_module(x.data)
-    q_host = backend.to_numpy(q).astype("float64")  # a few numbers: kept on the host
+    q_host = arrays.to_numpy(q).astype("float64")  # a few numbers: kept on the host
     if q_host.ndim > 1:
         raise ValueError(f"quantile: q must be a number or a 1-D list, got shape "
                          f"{q_host.shape}.")
@@ -187,7 +187,7 @@ def nanmedian(x, axis=None, keepdims=False):
 
 
 def _scale_q(q):
-    return backend.to_numpy(q).astype("float64") / 100
+    return arrays.to_numpy(q).astype("float64") / 100
 
 
 # --- simple reductions built from others -----------------------------------------------
@@ -387,7 +387,7 @@ def histogram(x, bins=10, range=None):
         raise ValueError(f"histogram: bins must be a positive int, got {bins!r}.")
     xp = get_array_module(x.data)
     counts, edges = xp.histogram(x.data, bins=bins, range=range)
-    dtype = x.data.dtype if x.data.dtype.kind == "f" else backend.floatx()
+    dtype = x.data.dtype if x.data.dtype.kind == "f" else dtypes.floatx()
     return Tensor(counts.astype(dtype)), Tensor(edges.astype(dtype))
 
 

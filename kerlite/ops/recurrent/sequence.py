@@ -2,7 +2,7 @@
 for all steps at once, and the final gradient bookkeeping."""
 
 from kerlite.autodiff.tensor import as_tensor, record
-from kerlite.backend import get_array_module
+from kerlite.arrays import get_array_module
 from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct, gate_mask_array
 
 

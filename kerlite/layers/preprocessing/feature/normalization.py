@@ -13,7 +13,7 @@ import math
 
 import numpy  # adapt() runs on the host, over data that may not fit on the device
 
-from kerlite import backend, ops
+from kerlite import arrays, dtypes, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.layers.layer import Layer
 from kerlite.utils.py_dataset import PyDataset
@@ -87,7 +87,7 @@ class Normalization(Layer):
         for i in range(1, value.ndim + 1):
             shape[self._keep_axis[-i]] = value.shape[-i]
         value = numpy.broadcast_to(value.reshape(shape), self._broadcast_shape)
-        return backend.convert_to_array(value)
+        return arrays.convert_to_array(value)
 
     def _statistics(self):
         if self.input_mean is not None:
@@ -106,7 +106,7 @@ class Normalization(Layer):
 
     def call(self, inputs):
         mean, variance = self._statistics()
-        scale = ops.maximum(ops.sqrt(variance), backend.epsilon())
+        scale = ops.maximum(ops.sqrt(variance), dtypes.epsilon())
         inputs = ops.cast(inputs, self.compute_dtype)
         if self.invert:
             return mean + inputs * scale
@@ -177,7 +177,7 @@ def _first_of(batch):
 def _to_host(batch):
     if isinstance(batch, Tensor):
         batch = batch.data
-    return backend.to_numpy(batch).astype("float64")
+    return arrays.to_numpy(batch).astype("float64")
 
 
 def _as_batches(data):

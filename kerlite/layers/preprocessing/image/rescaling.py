@@ -6,7 +6,7 @@ per-channel ``scale`` is reshaped to ``(channels, 1, 1)`` so it meets the channe
 
 import numpy
 
-from kerlite import backend, ops
+from kerlite import arrays, ops
 from kerlite.layers.layer import Layer
 from kerlite.saving import serialization_lib
 
@@ -25,7 +25,7 @@ class Rescaling(Layer):
         dtype = self.compute_dtype
         scale = ops.cast(_as_array(self.scale), dtype)
         offset = ops.cast(_as_array(self.offset), dtype)
-        if scale.ndim > 0 and backend.image_data_format() == "channels_first":
+        if scale.ndim > 0 and arrays.image_data_format() == "channels_first":
             scale = ops.reshape(scale, tuple(scale.shape) + (1,) * (3 - scale.ndim))
         return ops.cast(inputs, dtype) * scale + offset
 

@@ -8,7 +8,7 @@ Keras's preprocessing layers they also take plain Python lists and scalars:
 
 import numpy
 
-from kerlite import backend
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.layer import Layer
@@ -17,11 +17,11 @@ from kerlite.layers.layer import Layer
 def to_host(value, what="inputs"):
     """``value`` (list, scalar, array or Tensor) as a NumPy array on the host."""
     if isinstance(value, Tensor):
-        return backend.to_numpy(value.data)
+        return arrays.to_numpy(value.data)
     if isinstance(value, numpy.ndarray):
         return value
     if hasattr(value, "shape") and hasattr(value, "dtype"):  # CuPy or another library
-        return backend.to_numpy(value) if hasattr(value, "get") else numpy.asarray(value)
+        return arrays.to_numpy(value) if hasattr(value, "get") else numpy.asarray(value)
     try:
         return numpy.asarray(value)
     except ValueError as error:
@@ -36,7 +36,7 @@ def host_tensor(array):
     """Wrap a NumPy result: numbers go to the active backend, strings stay on the host."""
     if array.dtype.kind in "OSU":
         return Tensor(array)
-    return backend.convert_to_tensor(array)
+    return Tensor(arrays.convert_to_array(array))
 
 
 def batches_of(data, steps=None):

@@ -28,3 +28,9 @@ def get_uid(prefix=""):
 
 def reset_uids():
     _counts.clear()
+
+
+def clear_session():
+    """``keras.backend.clear_session()``: start the automatic names again (``dense``,
+    ``dense_1``, ...), as Keras does. kerlite keeps no other global graph state."""
+    reset_uids()
