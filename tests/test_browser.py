@@ -84,7 +84,7 @@ def check_cells_ran_and_widgets_rendered(page, problems):
     assert notebook.locator(".jupyter-widgets").count() >= 4
     assert notebook.locator(":is(.widget-hprogress, .widget-vprogress)").count() >= 2
     assert notebook.locator(".jp-OutputArea-output img").count() >= 4
-    # a cell ending with `model`: Model._repr_html_ -> kerlite.widgets.model_html
+    # a cell ending with `model`: Model._repr_html_ -> kerlite.viz.model_html
     assert notebook.locator(".kerlite-model table").count() >= 1, "no model summary table"
     assert notebook.locator(".kerlite-model svg").count() >= 1, "no model graph"
 

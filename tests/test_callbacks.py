@@ -198,7 +198,7 @@ def test_auto_mode_knows_which_way_the_newer_metrics_improve():
 
 
 def test_progress_line_shows_a_per_class_metric_as_its_mean():
-    from kerlite.utils.progbar import format_value
+    from kerlite.callbacks.progbar import format_value
 
     assert format_value([0.5, 1.0]) == "0.7500"
     assert format_value(0.25) == "0.2500"

@@ -11,8 +11,8 @@ import pytest
 
 import kerlite as keras
 from kerlite import layers
-from kerlite.utils import model_visualization
-from kerlite.utils.model_visualization import DotSource, model_to_dot, plot_model
+from kerlite.viz import model_visualization
+from kerlite.viz.model_visualization import DotSource, model_to_dot, plot_model
 
 EDGE = re.compile(r'^\s*"([^"]+)" -> "([^"]+)"', re.MULTILINE)
 NODE = re.compile(r'^\s*"([^"]+)" \[label=<(.*)>\];$', re.MULTILINE)
@@ -202,7 +202,7 @@ def test_in_a_notebook_missing_dot_prints_and_returns_dot_text(monkeypatch, caps
 
 
 def test_importing_the_module_does_not_import_graphviz_or_ipython():
-    code = ("import sys, kerlite.utils.model_visualization; "
+    code = ("import sys, kerlite.viz.model_visualization; "
             "print(sorted(m for m in ('graphviz', 'IPython') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout

@@ -12,7 +12,7 @@ import pytest
 
 import kerlite as keras
 from kerlite import layers
-from kerlite.utils.summary_utils import summary_rows
+from kerlite.viz.summary_utils import summary_rows
 
 
 def table(model):

@@ -11,8 +11,8 @@ import pytest
 
 import kerlite as keras
 from kerlite import layers
-from kerlite.utils import summary_utils
-from kerlite.utils.summary_utils import readable_size, summary_html, summary_rows
+from kerlite.viz import summary_utils
+from kerlite.viz.summary_utils import readable_size, summary_html, summary_rows
 
 MULTI_INPUT = """\
 Model: "multi_input"
@@ -393,7 +393,7 @@ def test_output_shapes_params_and_connections_match_keras(monkeypatch):
 
 
 def test_chinese_layer_names_keep_the_table_aligned():
-    from kerlite.utils.text_table import cell_len
+    from kerlite.viz.text_table import cell_len
 
     inputs = keras.Input((8,), name="输入")
     outputs = layers.Dense(2, name="全连接层_编码器")(inputs)

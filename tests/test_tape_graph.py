@@ -10,7 +10,7 @@ import pytest
 import kerlite as keras
 from kerlite.ops import square as ops_square
 from kerlite.widgets import TapeGraph
-from kerlite.widgets import model_graph as model_graph_module
+from kerlite.viz import model_graph as model_graph_module
 from kerlite.widgets.tape_graph_draw import Folded, array_lines, array_text, fold
 from kerlite.widgets.tape_record import op_name
 

@@ -14,9 +14,9 @@ import pytest
 
 from kerlite.widgets import CurveLog, LiveCurves, NotebookProgress, Throttle
 from kerlite.widgets.curves_display import CurvesDisplay
-from kerlite.widgets.metric_text import format_logs
-from kerlite.widgets.notebook_progress import choose_progress_callback
-from kerlite.widgets.optional import in_notebook, require
+from kerlite.callbacks.metric_text import format_logs
+from kerlite.callbacks.notebook_progress import choose_progress_callback
+from kerlite.common.optional import in_notebook, require
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -256,7 +256,7 @@ def test_notebook_progress_counts_steps_and_prints_epoch_lines(capsys):
 
 
 def test_choose_progress_callback(monkeypatch):
-    from kerlite.widgets import notebook_progress
+    from kerlite.callbacks import notebook_progress
 
     text_bar = object()
     assert choose_progress_callback([], lambda: text_bar) is text_bar  # not a notebook

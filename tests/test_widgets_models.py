@@ -11,11 +11,11 @@ import pytest
 import kerlite as keras
 from kerlite import layers
 from kerlite.widgets import GraphView, Inspector, LiveCurves, model_html
-from kerlite.widgets import model_graph as model_graph_module
+from kerlite.viz import model_graph as model_graph_module
 from kerlite.widgets.curves_display import CurvesDisplay
 from kerlite.widgets.layer_details import layer_facts, weight_histograms_png
-from kerlite.widgets.layered_svg import layer_rows, layered_svg
-from kerlite.widgets.model_graph import graph_dot, graph_svg, model_graph
+from kerlite.viz.layered_svg import layer_rows, layered_svg
+from kerlite.viz.model_graph import graph_dot, graph_svg, model_graph
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -16,7 +16,7 @@ pytest.importorskip("matplotlib")
 import kerlite as keras  # noqa: E402
 from kerlite.widgets import GraphView, Inspector, LiveCurves, NotebookProgress, TapeGraph  # noqa: E402
 from kerlite.widgets.curves_display import CurvesDisplay  # noqa: E402
-from kerlite.widgets.progress_line import STATIC_CLASS, ProgressLine  # noqa: E402
+from kerlite.callbacks.progress_line import STATIC_CLASS, ProgressLine  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

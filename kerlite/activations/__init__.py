@@ -45,10 +45,10 @@ def serialize(activation):
     if name in _BY_NAME and _BY_NAME[name] is activation:
         return name
     if hasattr(activation, "get_config"):  # an activation layer or object
-        from kerlite.saving.serialization_lib import serialize_keras_object
+        from kerlite.serialization.serialization_lib import serialize_keras_object
 
         return serialize_keras_object(activation)
-    from kerlite.saving.serialization_lib import serialize_keras_object
+    from kerlite.serialization.serialization_lib import serialize_keras_object
 
     return serialize_keras_object(activation)
 
@@ -58,6 +58,6 @@ def deserialize(config, custom_objects=None):
         if custom_objects and config in custom_objects:
             return custom_objects[config]
         return get(config)
-    from kerlite.saving.serialization_lib import deserialize_keras_object
+    from kerlite.serialization.serialization_lib import deserialize_keras_object
 
     return deserialize_keras_object(config, custom_objects=custom_objects)

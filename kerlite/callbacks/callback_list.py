@@ -24,7 +24,7 @@ class CallbackList(Callback):
                     f"Received: {callback!r} of type {type(callback).__name__}")
         if add_progbar and not any(isinstance(c, ProgbarLogger) for c in self.callbacks):
             # In a notebook, a compact progress widget; in a terminal, the text bar.
-            from kerlite.widgets.notebook_progress import choose_progress_callback
+            from kerlite.callbacks.notebook_progress import choose_progress_callback
 
             verbose = params.get("verbose", 1)
             progbar = choose_progress_callback(self.callbacks, ProgbarLogger,

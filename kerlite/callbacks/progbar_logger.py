@@ -5,8 +5,8 @@ its place without touching the training loop.
 """
 
 from kerlite.callbacks.callback import Callback
-from kerlite.utils.io_utils import print_msg
-from kerlite.utils.progbar import Progbar
+from kerlite.common.io_utils import print_msg
+from kerlite.callbacks.progbar import Progbar
 
 
 class ProgbarLogger(Callback):

@@ -13,7 +13,7 @@ def serialize(constraint):
     if constraint is None:
         return None
     if not isinstance(constraint, Constraint):  # a plain function w -> w
-        from kerlite.saving.serialization_lib import serialize_keras_object
+        from kerlite.serialization.serialization_lib import serialize_keras_object
 
         return serialize_keras_object(constraint)
     return {"module": "keras.constraints", "class_name": type(constraint).__name__,
@@ -35,7 +35,7 @@ def get(identifier):
     if isinstance(identifier, dict) and identifier.get("module") == "keras.constraints":
         return deserialize(identifier)
     if isinstance(identifier, dict):
-        from kerlite.saving.serialization_lib import deserialize_keras_object
+        from kerlite.serialization.serialization_lib import deserialize_keras_object
 
         return deserialize_keras_object(identifier)
     if isinstance(identifier, str):

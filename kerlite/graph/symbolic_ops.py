@@ -15,7 +15,7 @@ from kerlite.graph import nest
 from kerlite.graph.dispatch import symbolic_dispatch  # noqa: F401  (re-exported)
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.layer import Layer
-from kerlite.saving.object_registration import register_keras_serializable
+from kerlite.serialization.object_registration import register_keras_serializable
 from kerlite.common import naming
 
 _OP_CLASSES = {}

@@ -22,13 +22,13 @@ from kerlite.layers.wrappers import *  # noqa: F401,F403
 
 def serialize(layer):
     """A layer's JSON-able description, as ``keras.layers.serialize`` writes it."""
-    from kerlite.saving import serialize_keras_object
+    from kerlite.serialization.serialization_lib import serialize_keras_object
 
     return serialize_keras_object(layer)
 
 
 def deserialize(config, custom_objects=None):
     """The layer that ``serialize`` described (``keras.layers.deserialize``)."""
-    from kerlite.saving import deserialize_keras_object
+    from kerlite.serialization.serialization_lib import deserialize_keras_object
 
     return deserialize_keras_object(config, custom_objects=custom_objects)

@@ -8,11 +8,10 @@ def model_from_json(json_string, custom_objects=None):
     ``keras.config.enable_unsafe_deserialization()`` was called), within the load limits;
     anything but a model is refused with a ValueError.
     """
-    from kerlite.models.model import Model
-    from kerlite.saving.serialization_lib import deserialize_model, parse_config_json
+    from kerlite.serialization.serialization_lib import deserialize_model, parse_config_json
 
     config = parse_config_json(json_string, "model JSON")
-    return deserialize_model(config, Model, custom_objects=custom_objects,
+    return deserialize_model(config, custom_objects=custom_objects,
                              source="model JSON")
 
 

@@ -34,7 +34,7 @@ def _tensor_reference(tensor, mapping):
 
 
 def functional_config(model):
-    from kerlite.saving.serialization_lib import serialize_keras_object
+    from kerlite.serialization.serialization_lib import serialize_keras_object
 
     mapping = _own_node_indices(model)
     own = {id(node) for node in model._nodes}
@@ -103,7 +103,7 @@ def functional_from_config(cls, config, custom_objects=None):
 
 
 def _functional_from_config(cls, config, custom_objects):
-    from kerlite.saving.serialization_lib import deserialize_keras_object
+    from kerlite.serialization.serialization_lib import deserialize_keras_object
 
     created, pending = {}, []
     first_replayed = {}  # layer name -> how many nodes the layer had before the replay

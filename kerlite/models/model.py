@@ -27,7 +27,7 @@ class Model(Trainer, ModelSavingMixin, Layer):
 
     def _repr_html_(self):
         """Summary table and graph, shown when a notebook cell ends with a model."""
-        from kerlite.widgets.model_html import model_html
+        from kerlite.viz.model_html import model_html
 
         return model_html(self)
 
@@ -96,7 +96,7 @@ class Model(Trainer, ModelSavingMixin, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None,
                 expand_nested=False, show_trainable=False, layer_range=None):
         """Print a table of the layers, their output shapes and parameter counts."""
-        from kerlite.utils import summary_utils
+        from kerlite.viz import summary_utils
 
         return summary_utils.print_summary(
             self, line_length=line_length, positions=positions, print_fn=print_fn,

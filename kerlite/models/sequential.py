@@ -205,7 +205,7 @@ class Sequential(Model):
         return self._graph("layers")._operations
 
     def get_config(self):
-        from kerlite.saving.serialization_lib import serialize_keras_object
+        from kerlite.serialization.serialization_lib import serialize_keras_object
 
         config = Layer.get_config(self)
         config["layers"] = [serialize_keras_object(layer) for layer in self._layers]
@@ -215,7 +215,7 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from kerlite.saving.serialization_lib import deserialize_keras_object
+        from kerlite.serialization.serialization_lib import deserialize_keras_object
 
         config = dict(config)
         layer_configs = config.pop("layers")

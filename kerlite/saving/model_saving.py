@@ -51,7 +51,7 @@ class ModelSavingMixin:
         """What ``compile`` was given, serialized (None if the model is not compiled)."""
         if not getattr(self, "compiled", False):
             return None
-        from kerlite.saving.serialization_lib import serialize_keras_object
+        from kerlite.serialization.serialization_lib import serialize_keras_object
 
         loss, loss_weights, metrics, weighted_metrics = self._compile_arguments
         return {
@@ -67,7 +67,7 @@ class ModelSavingMixin:
 
     def compile_from_config(self, config):
         """Compile again from ``get_compile_config()`` (used when loading a file)."""
-        from kerlite.saving.serialization_lib import deserialize_keras_object
+        from kerlite.serialization.serialization_lib import deserialize_keras_object
 
         def revive(value):
             # Strings ("mse", "accuracy") stay strings: compile resolves them itself.
@@ -89,6 +89,6 @@ class ModelSavingMixin:
 
     def to_json(self, **kwargs):
         """The architecture (no weights) as a JSON string; see ``model_from_json``."""
-        from kerlite.saving.serialization_lib import serialize_keras_object
+        from kerlite.serialization.serialization_lib import serialize_keras_object
 
         return json.dumps(serialize_keras_object(self), **kwargs)

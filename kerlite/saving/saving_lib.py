@@ -22,7 +22,8 @@ import tempfile
 import zipfile
 import zlib
 
-from kerlite.saving import keras_zip, serialization_lib, weights_file
+from kerlite.saving import keras_zip, weights_file
+from kerlite.serialization import serialization_lib
 from kerlite.saving.assets_folder import ASSETS_DIRNAME, AssetsFolder, add_to_zip
 from kerlite.safe_loading import check_limit
 
@@ -218,10 +219,8 @@ def _model_from_parts(config, weights, filepath, custom_objects, compile, safe_m
     if not compile and isinstance(config, dict):
         config = dict(config)
         config.pop("compile_config", None)
-    from kerlite.models.model import Model
-
     model = serialization_lib.deserialize_model(  # a model or a ValueError, nothing else
-        config, Model, custom_objects, safe_mode, source=f"config.json of {filepath!r}")
+        config, custom_objects, safe_mode, source=f"config.json of {filepath!r}")
     with _open_h5(weights, filepath) as h5:
         if compile and getattr(model, "optimizer", None) is not None:
             _build_optimizer_state(model, h5)

@@ -76,10 +76,10 @@ def walk(obj, path=""):
 
 
 def _is_model_with_layer_list(obj):
-    """Functional and Sequential models (and their subclasses) store ``layers/...``."""
-    from kerlite.models import Functional, Sequential
-
-    return isinstance(obj, (Functional, Sequential))
+    """Functional and Sequential models (and their subclasses) store ``layers/...``:
+    the models that keep a graph of layer calls (``_nodes``, or ``_functional`` inside a
+    Sequential)."""
+    return hasattr(obj, "_nodes") or hasattr(obj, "_functional")
 
 
 def _attribute_names(obj):

@@ -17,7 +17,7 @@ import types
 import numpy
 
 from kerlite.trainers.structure import flatten, map_structure
-from kerlite.utils.py_dataset import PyDataset
+from kerlite.common.py_dataset import PyDataset
 
 
 def unpack(batch):

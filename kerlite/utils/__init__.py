@@ -1,12 +1,12 @@
 """Utilities: random seeds, naming, data helpers, and (lazily) plotting and saving names."""
 
 from kerlite.utils.seeding import set_random_seed
-from kerlite.utils.py_dataset import PyDataset, Sequence
-from kerlite.utils.model_visualization import model_to_dot, plot_model
+from kerlite.common.py_dataset import PyDataset, Sequence
+from kerlite.viz.model_visualization import model_to_dot, plot_model
 from kerlite.utils.numerical_utils import normalize, to_categorical
 from kerlite.utils.file_utils import get_file
 from kerlite.utils.sequence_utils import pad_sequences
-from kerlite.utils.progbar import Progbar
+from kerlite.callbacks.progbar import Progbar
 from kerlite.utils.timeseries_dataset import timeseries_dataset_from_array
 from kerlite.dtypes import standardize_dtype
 from kerlite.common.naming import clear_session

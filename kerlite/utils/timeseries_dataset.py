@@ -11,7 +11,7 @@ import math
 
 import numpy
 
-from kerlite.utils.py_dataset import PyDataset
+from kerlite.common.py_dataset import PyDataset
 
 
 def timeseries_dataset_from_array(data, targets, sequence_length, sequence_stride=1,

@@ -16,9 +16,9 @@ from kerlite.widgets.curve_log import CurveLog, Throttle
 from kerlite.widgets.graph_view import GraphView
 from kerlite.widgets.inspector import Inspector
 from kerlite.widgets.live_curves import LiveCurves
-from kerlite.widgets.model_html import model_html
-from kerlite.widgets.notebook_progress import NotebookProgress, choose_progress_callback
-from kerlite.widgets.optional import in_notebook
+from kerlite.viz.model_html import model_html
+from kerlite.callbacks.notebook_progress import NotebookProgress, choose_progress_callback
+from kerlite.common.optional import in_notebook
 from kerlite.widgets.tape_graph import TapeGraph
 
 __all__ = ["CurveLog", "GraphView", "Inspector", "LiveCurves", "NotebookProgress",

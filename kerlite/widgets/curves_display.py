@@ -11,9 +11,9 @@ notebook).
 
 from kerlite.widgets.curves_plot import curves_figure, draw_curves
 from kerlite.widgets.figures import PngImage, figure_png
-from kerlite.widgets.metric_text import format_logs
-from kerlite.widgets.optional import require
-from kerlite.widgets.progress_line import ProgressLine
+from kerlite.callbacks.metric_text import format_logs
+from kerlite.common.optional import require
+from kerlite.callbacks.progress_line import ProgressLine
 
 
 class CurvesDisplay:

@@ -10,7 +10,7 @@ notebook shows the same image whatever matplotlib backend is configured (even
 import base64
 import io
 
-from kerlite.widgets.optional import require
+from kerlite.common.optional import require
 
 # Colours for training and validation lines (matplotlib's first two default colours).
 TRAIN_COLOR = "#1f77b4"

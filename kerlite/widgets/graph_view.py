@@ -10,8 +10,8 @@ import html
 
 from kerlite.widgets.figures import png_img_tag, show_png_in
 from kerlite.widgets.layer_details import layer_details_html, weight_histograms_png
-from kerlite.widgets.model_graph import graph_svg
-from kerlite.widgets.optional import install_hint, is_available
+from kerlite.viz.model_graph import graph_svg
+from kerlite.common.optional import install_hint, is_available
 
 
 class GraphView:

@@ -13,7 +13,7 @@ from kerlite.widgets.figures import PngImage, figure_png, show_png_in
 from kerlite.widgets.inspector_plots import activation_figure, gradient_norm_figure
 from kerlite.widgets.layer_probes import (activation_model, activation_stats,
                                           gradient_norms, layer_activations)
-from kerlite.widgets.optional import install_hint, is_available
+from kerlite.common.optional import install_hint, is_available
 
 
 class Inspector:

@@ -17,7 +17,7 @@ from kerlite.widgets.curve_log import CurveLog, Throttle
 from kerlite.widgets.curves_display import CurvesDisplay, status_line
 from kerlite.widgets.curves_plot import curves_figure, draw_curves
 from kerlite.widgets.figures import PngImage, figure_png
-from kerlite.widgets.optional import in_notebook
+from kerlite.common.optional import in_notebook
 
 _LOG_ATTRIBUTE = "_kerlite_curve_log"  # where the run's record is kept on the model
 _PROGRESS_INTERVAL = 0.1  # seconds between two progress-bar updates

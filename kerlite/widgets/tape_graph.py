@@ -20,7 +20,7 @@ The gradients are computed when the graph is built, by the tape's own backward w
 import copy
 import html
 
-from kerlite.widgets.optional import DOT_INSTALL_HINT
+from kerlite.common.optional import DOT_INSTALL_HINT
 from kerlite.widgets.tape_graph_draw import array_text, fold, shape_text, tape_svg
 from kerlite.widgets.tape_record import read_tape
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kerlite.widgets.layered_svg import DrawnBox, boxes_svg
-from kerlite.widgets.model_graph import HIGHLIGHT_FILL, NODE_FILL, dot_to_svg
+from kerlite.viz.layered_svg import DrawnBox, boxes_svg
+from kerlite.viz.model_graph import HIGHLIGHT_FILL, NODE_FILL, dot_to_svg
 
 FILLS = {"op": NODE_FILL, "variable": "#fff4d6", "constant": "#f2f2f2"}
 GRAD_FILL = "#dff2df"

@@ -7,7 +7,7 @@ nbviewer) the stored output still shows the static picture of the current step.
 
 import html
 
-from kerlite.widgets.optional import require
+from kerlite.common.optional import require
 from kerlite.widgets.tape_graph_draw import array_text
 
 

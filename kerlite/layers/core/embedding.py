@@ -102,7 +102,7 @@ class Embedding(Layer):
         return KerasTensor(self.compute_output_shape(inputs.shape), dtype=self.compute_dtype)
 
     def get_config(self):
-        from kerlite.saving import serialization_lib
+        from kerlite.serialization import serialization_lib
 
         config = super().get_config()
         config.update({

@@ -70,8 +70,8 @@ class Lambda(Layer):
         """Rebuild the function from its saved form; stored bytecode of a lambda runs
         only when the load was asked with ``safe_mode=False`` (or after
         ``keras.config.enable_unsafe_deserialization()``)."""
-        from kerlite.saving.name_resolution import resolve_function_name
-        from kerlite.saving.serialization_lib import deserialize_keras_object, in_safe_mode
+        from kerlite.serialization.name_resolution import resolve_function_name
+        from kerlite.serialization.serialization_lib import deserialize_keras_object, in_safe_mode
 
         config = dict(config)
         stored_code = [key for key in ("function", "output_shape")
@@ -96,7 +96,7 @@ class Lambda(Layer):
         return super().from_config(config)
 
     def get_config(self):
-        from kerlite.saving.serialization_lib import serialize_keras_object
+        from kerlite.serialization.serialization_lib import serialize_keras_object
 
         config = super().get_config()
         config.update({"function": serialize_keras_object(self.function),

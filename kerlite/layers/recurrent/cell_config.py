@@ -15,7 +15,7 @@ def _serialize(module, value):
     serialize = getattr(module, "serialize", None)
     if serialize is not None:
         return serialize(value)
-    from kerlite.saving import serialization_lib
+    from kerlite.serialization import serialization_lib
 
     return serialization_lib.serialize_keras_object(value)
 
@@ -23,7 +23,7 @@ def _serialize(module, value):
 def _serialize_constraint(constraint):
     if constraint is None:
         return None
-    from kerlite.saving import serialization_lib
+    from kerlite.serialization import serialization_lib
 
     return serialization_lib.serialize_keras_object(constraint)
 

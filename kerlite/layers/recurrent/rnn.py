@@ -264,7 +264,7 @@ class RNN(Layer):
         return output
 
     def get_config(self):
-        from kerlite.saving import serialization_lib
+        from kerlite.serialization import serialization_lib
 
         config = super().get_config()
         config.update({
@@ -280,7 +280,7 @@ class RNN(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from kerlite.saving import serialization_lib
+        from kerlite.serialization import serialization_lib
 
         config = dict(config)
         cell = serialization_lib.deserialize_keras_object(

@@ -75,7 +75,7 @@ class StackedRNNCells(Layer):
         return inputs, new_states
 
     def get_config(self):
-        from kerlite.saving import serialization_lib
+        from kerlite.serialization import serialization_lib
 
         config = super().get_config()
         config["cells"] = [serialization_lib.serialize_keras_object(c) for c in self.cells]
@@ -83,7 +83,7 @@ class StackedRNNCells(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from kerlite.saving import serialization_lib
+        from kerlite.serialization import serialization_lib
 
         config = dict(config)
         cells = [serialization_lib.deserialize_keras_object(c, custom_objects=custom_objects)

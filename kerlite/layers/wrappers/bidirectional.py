@@ -168,7 +168,7 @@ class Bidirectional(Layer):
     reset_states = reset_state
 
     def get_config(self):
-        from kerlite.saving import serialization_lib
+        from kerlite.serialization import serialization_lib
 
         config = super().get_config()
         config["merge_mode"] = self.merge_mode
@@ -179,7 +179,7 @@ class Bidirectional(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from kerlite.saving import serialization_lib
+        from kerlite.serialization import serialization_lib
 
         config = dict(config)
         config["layer"] = serialization_lib.deserialize_keras_object(

@@ -23,7 +23,7 @@ class Wrapper(Layer):
         self.built = True
 
     def get_config(self):
-        from kerlite.saving import serialization_lib
+        from kerlite.serialization import serialization_lib
 
         config = super().get_config()
         config["layer"] = serialization_lib.serialize_keras_object(self.layer)
@@ -31,7 +31,7 @@ class Wrapper(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from kerlite.saving import serialization_lib
+        from kerlite.serialization import serialization_lib
 
         config = dict(config)
         layer = serialization_lib.deserialize_keras_object(

@@ -16,7 +16,7 @@ import numpy  # adapt() runs on the host, over data that may not fit on the devi
 from kerlite import arrays, dtypes, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.layers.layer import Layer
-from kerlite.utils.py_dataset import PyDataset
+from kerlite.common.py_dataset import PyDataset
 
 
 class Normalization(Layer):

@@ -8,7 +8,7 @@ import numpy
 
 from kerlite import arrays, ops
 from kerlite.layers.layer import Layer
-from kerlite.saving import serialization_lib
+from kerlite.serialization import serialization_lib
 
 
 class Rescaling(Layer):

@@ -229,7 +229,7 @@ class TextVectorization(HostLayer):
 
     @classmethod
     def from_config(cls, config):
-        from kerlite.saving import serialization_lib
+        from kerlite.serialization import serialization_lib
 
         config = dict(config)
         for key in ("standardize", "split"):

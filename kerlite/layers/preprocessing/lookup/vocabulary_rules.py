@@ -49,7 +49,7 @@ def idf_table(kind, idf_weights, vocabulary_length, front, pad_to=None):
 
 def read_vocabulary_file(kind, path, encoding, output_mode):
     """The lines of a vocabulary file, one token each (trailing empty lines dropped)."""
-    from kerlite.saving import serialization_lib
+    from kerlite.serialization import serialization_lib
 
     if serialization_lib.in_safe_mode() is True:  # a safe load in progress
         raise ValueError(

@@ -11,8 +11,8 @@ import re
 import subprocess
 from dataclasses import dataclass
 
-from kerlite.utils.summary_utils import model_nodes, output_shape_text, type_name
-from kerlite.widgets.optional import dot_program
+from kerlite.viz.summary_utils import model_nodes, output_shape_text, type_name
+from kerlite.common.optional import dot_program
 
 HIGHLIGHT_FILL = "#ffd966"
 NODE_FILL = "#e8f0fb"
@@ -114,6 +114,6 @@ def graph_svg(model, highlight=None):
     svg = dot_to_svg(graph_dot(model, highlight))
     if svg is not None:
         return svg, True
-    from kerlite.widgets.layered_svg import layered_svg
+    from kerlite.viz.layered_svg import layered_svg
 
     return layered_svg(model, highlight), False

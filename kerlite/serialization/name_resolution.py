@@ -15,7 +15,7 @@ file or walking attributes:
 
 import inspect
 
-from kerlite.saving import object_registration
+from kerlite.serialization import object_registration
 
 # kerlite package -> the Keras module name written into configs.
 PUBLIC_MODULES = (

@@ -12,9 +12,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from kerlite.utils import text_table
-from kerlite.utils.io_utils import print_msg
-from kerlite.utils.graph_reading import (connections, is_model, is_sequential_like,
+from kerlite.viz import text_table
+from kerlite.common.io_utils import print_msg
+from kerlite.viz.graph_reading import (connections, is_model, is_sequential_like,
                                          model_nodes, output_shape_text,
                                          top_level_layers, type_name)
 

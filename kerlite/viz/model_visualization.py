@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 
-from kerlite.utils.graph_reading import (is_functional, is_sequential, model_nodes,
+from kerlite.viz.graph_reading import (is_functional, is_sequential, model_nodes,
                                          top_level_layers, type_name)
 
 INSTALL_HINT = """Install Graphviz (the `dot` program) and its Python package, one of:

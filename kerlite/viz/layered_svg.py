@@ -8,7 +8,7 @@ result is plain SVG text (no JavaScript), shown inline in HTML.
 import html
 from dataclasses import dataclass
 
-from kerlite.widgets.model_graph import HIGHLIGHT_FILL, NODE_FILL, box_label_lines, model_graph
+from kerlite.viz.model_graph import HIGHLIGHT_FILL, NODE_FILL, box_label_lines, model_graph
 
 BOX_HEIGHT, ROW_GAP, COLUMN_GAP, MARGIN = 40, 30, 24, 10
 LINE_HEIGHT = 13

@@ -9,9 +9,9 @@ the last numbers in a stored notebook (GitHub, nbviewer), never a bare ``0/72``.
 """
 
 from kerlite.callbacks import Callback
-from kerlite.widgets.metric_text import format_logs
-from kerlite.widgets.optional import in_notebook, is_available
-from kerlite.widgets.progress_line import ProgressLine
+from kerlite.callbacks.metric_text import format_logs
+from kerlite.common.optional import in_notebook, is_available
+from kerlite.callbacks.progress_line import ProgressLine
 
 
 class NotebookProgress(Callback):

@@ -10,7 +10,7 @@ one short line when the target is reached.
 import math
 import time
 
-from kerlite.utils.io_utils import message_stream
+from kerlite.common.io_utils import message_stream
 
 
 def _is_interactive(stream):

@@ -8,10 +8,10 @@ the same in JupyterLab, on GitHub and in nbviewer, and needs no widget.
 
 import html
 
-from kerlite.utils.summary_utils import (is_sequential_like, parameter_totals,
+from kerlite.viz.summary_utils import (is_sequential_like, parameter_totals,
                                          readable_size, summary_rows)
-from kerlite.widgets.model_graph import graph_svg
-from kerlite.widgets.optional import DOT_INSTALL_HINT
+from kerlite.viz.model_graph import graph_svg
+from kerlite.common.optional import DOT_INSTALL_HINT
 
 _TABLE = ('style="border-collapse:collapse;font-size:12px;font-family:Helvetica,Arial,'
           'sans-serif"')

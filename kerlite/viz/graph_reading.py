@@ -8,22 +8,19 @@ model keeps the same graph in ``model._functional``.
 
 
 def is_model(layer):
-    """True for any kerlite Model (functional, sequential or subclassed)."""
-    from kerlite.models.model import Model
-
-    return isinstance(layer, Model)
+    """True for any model (functional, sequential or subclassed): it trains and has layers."""
+    return callable(getattr(layer, "fit", None)) and hasattr(layer, "layers")
 
 
 def is_sequential(model):
-    from kerlite.models.sequential import Sequential
-
-    return isinstance(model, Sequential)
+    """True for a Sequential model: a model that layers can be added to and popped from."""
+    return (is_model(model) and callable(getattr(model, "add", None))
+            and callable(getattr(model, "pop", None)))
 
 
 def is_functional(model):
-    from kerlite.models.functional import Functional
-
-    return isinstance(model, Functional)
+    """True for a functional model: a model that keeps its own graph of layer calls."""
+    return is_model(model) and not is_sequential(model) and hasattr(model, "_nodes")
 
 
 def type_name(layer):

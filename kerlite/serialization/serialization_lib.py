@@ -17,8 +17,8 @@ import types
 import numpy
 
 from kerlite import safe_loading
-from kerlite.saving import name_resolution, object_registration
-from kerlite.saving.name_resolution import (NON_MODELING_FUNCTIONS,  # noqa: F401 (re-exported)
+from kerlite.serialization import name_resolution, object_registration
+from kerlite.serialization.name_resolution import (NON_MODELING_FUNCTIONS,  # noqa: F401 (re-exported)
                                             builtin_objects, resolve_function_name)
 
 PLAIN_TYPES = (str, int, float, bool, type(None))
@@ -187,11 +187,10 @@ def parse_config_json(text, source="config"):
     return config
 
 
-def deserialize_model(config, model_class, custom_objects=None, safe_mode=True,
-                      source="config"):
+def deserialize_model(config, custom_objects=None, safe_mode=True, source="config"):
     """The model a saved config describes, or a ValueError: a config that is not an
-    object description, or that rebuilds something other than a ``model_class``
-    (a function, a list, a number, a layer...), is refused. ``config`` comes from
+    object description, or that rebuilds something other than a model (an object that
+    trains and has layers: not a function, a list, a number, a layer...), is refused. ``config`` comes from
     ``parse_config_json``, which has already checked its depth."""
     if (not isinstance(config, dict) or not isinstance(config.get("class_name"), str)
             or not isinstance(config.get("config"), dict)
@@ -201,7 +200,7 @@ def deserialize_model(config, model_class, custom_objects=None, safe_mode=True,
             f"and a 'config' dict, got {name_resolution.preview(config)}.")
     with safe_loading.safe_mode_scope(safe_mode):
         model = deserialize_keras_object(config, custom_objects=custom_objects)
-    if not isinstance(model, model_class):
+    if not (callable(getattr(model, "fit", None)) and hasattr(model, "layers")):
         raise ValueError(
             f"The {source} describes a {type(model).__name__} "
             f"({config['class_name']!r}), not a model; load_model and model_from_json "

@@ -16,7 +16,7 @@ accuracy: 0.9700``.
 
 import html
 
-from kerlite.widgets.optional import is_available, require
+from kerlite.common.optional import is_available, require
 
 STATIC_CLASS = "kerlite-progress-static"  # the HTML class of the static line
 _BAR_WIDTH = 20  # characters of the text bar in the static line
