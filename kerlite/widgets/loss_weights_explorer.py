@@ -143,5 +143,8 @@ class LossWeightsExplorer(Explorer):
             return
         self.drawing.value = self.static_html()
         self.runs_view.value = self.runs_html()
-        self.status.value = message_html(
-            f"next run: weights main {self.weights[0]:g} / aux {self.weights[1]:g} (press Run)")
+        weights = f"main {self.weights[0]:g} / aux {self.weights[1]:g}"
+        last = self.runs[-1] if self.runs else None
+        done = last is not None and (last["main_weight"], last["aux_weight"]) == self.weights
+        self.status.value = message_html(f"run {len(self.runs)} done: weights {weights}" if done
+                                         else f"next run: weights {weights} (press Run)")
