@@ -178,7 +178,7 @@ def test_training_explorer_run_lowers_the_loss_and_redraws():
     assert explorer.boundary_png() != untrained
     assert "learning curves" in explorer.curves.picture.value
     assert explorer.curves.bar.value == explorer.curves.bar.max  # the progress bar is full
-    assert "1 runs" in explorer.summary()
+    assert "(1 run)" in explorer.summary()
 
 
 def test_training_explorer_controls_change_the_next_run():
@@ -295,3 +295,16 @@ def test_moving_the_head_slider_changes_the_heat_map():
         explorer.update(head=2)
     with pytest.raises(ValueError, match="has no words"):
         AttentionExplorer(sentences=["...", "a b"])
+
+
+def test_explorers_leave_the_notebooks_random_state_alone():
+    def draws():
+        return np.random.random(), float(keras.random.uniform(()))
+
+    keras.utils.set_random_seed(5)
+    expected = draws()
+    keras.utils.set_random_seed(5)
+    TrainingExplorer(epochs=2)
+    LossWeightsExplorer(epochs=2)
+    AttentionExplorer()
+    assert draws() == expected

@@ -10,7 +10,10 @@ before "Run All" show an output's other representations. So an explorer displays
 drawing as plain HTML (an inline PNG and text) for every other viewer.
 """
 
+import contextlib
 import html
+
+import numpy
 
 from kerlite.widgets.figures import png_img_tag
 from kerlite.widgets.optional import require
@@ -56,6 +59,19 @@ def on_change(controls, callback):
     """Call ``callback()`` whenever the value of one of ``controls`` changes."""
     for control in controls:
         control.observe(lambda _change: callback(), names="value")
+
+
+@contextlib.contextmanager
+def numpy_seeded(seed):
+    """Seed NumPy's global generator for the block (``fit`` shuffles with it), then put
+    back its state: a run is repeatable, and the notebook's own random numbers after
+    it are the same as if the explorer had never run."""
+    saved = numpy.random.get_state()
+    numpy.random.seed(seed)
+    try:
+        yield
+    finally:
+        numpy.random.set_state(saved)
 
 
 def picture_html(png_bytes, alt, caption=""):

@@ -102,7 +102,8 @@ class LossWeightsExplorer(Explorer):
         return picture_html(self.heads_png(), "loss of each head", caption)
 
     def summary(self):
-        state = f"{len(self.runs)} runs" if self.runs else "press Run to train"
+        state = (f"{len(self.runs)} run{'s' if len(self.runs) > 1 else ''}" if self.runs
+                 else "press Run to train")
         return (f"LossWeightsExplorer: loss_weights main {self.weights[0]:g} / aux "
                 f"{self.weights[1]:g}, {self.epochs} epochs per run ({state})")
 

@@ -46,12 +46,15 @@ class SentenceAttention:
         self.vocabulary = vectorizer.get_vocabulary()
         rng = numpy.random.default_rng(seed)
         if embedding is None:
-            embedding = keras.layers.Embedding(len(self.vocabulary), 16)
+            # zeros first (no draw from kerlite's global generator), then seeded values
+            embedding = keras.layers.Embedding(len(self.vocabulary), 16,
+                                               embeddings_initializer="zeros")
             embedding.build((None, None))
             _randomize(embedding, rng, scale=1.0)
         self.embedding = embedding
         if attention is None:
-            attention = keras.layers.MultiHeadAttention(num_heads=2, key_dim=8)
+            attention = keras.layers.MultiHeadAttention(num_heads=2, key_dim=8,
+                                                        kernel_initializer="zeros")
             features = self.vectors([1])
             attention(features, features)  # builds its weights
             _randomize(attention, rng, scale=0.4)

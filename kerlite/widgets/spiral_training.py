@@ -11,6 +11,7 @@ from collections import namedtuple
 import numpy
 
 import kerlite as keras
+from kerlite.widgets.explorer_parts import numpy_seeded
 
 TrainingSettings = namedtuple("TrainingSettings", "optimizer learning_rate batch_size width")
 
@@ -62,16 +63,17 @@ def check_settings(settings):
 def train_spirals(settings, points, labels, epochs, seed=0, callbacks=()):
     """Build, compile and fit a fresh model; return ``(model, history_dict)``.
 
-    Calls ``keras.utils.set_random_seed(seed)`` first (the data order of ``fit``).
+    The weights come from seeded initializers and ``fit`` shuffles with NumPy seeded by
+    ``seed``, so a run is repeatable; the notebook's random state is left as it was.
     """
     check_settings(settings)
-    keras.utils.set_random_seed(seed)
     model = spiral_model(settings.width, seed)
     model.compile(optimizer=OPTIMIZERS[settings.optimizer](learning_rate=settings.learning_rate),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
-    history = model.fit(points, labels, batch_size=settings.batch_size, epochs=epochs,
-                        validation_split=0.2, verbose=0, callbacks=list(callbacks))
+    with numpy_seeded(seed):
+        history = model.fit(points, labels, batch_size=settings.batch_size, epochs=epochs,
+                            validation_split=0.2, verbose=0, callbacks=list(callbacks))
     return model, history.history
 
 

@@ -112,7 +112,8 @@ class TrainingExplorer(Explorer):
 
 
     def summary(self):
-        state = f"{len(self.runs)} runs" if self.runs else "press Run to train"
+        state = (f"{len(self.runs)} run{'s' if len(self.runs) > 1 else ''}" if self.runs
+                 else "press Run to train")
         return (f"TrainingExplorer on {len(self.points)} spiral points: {self.run_title()}, "
                 f"{self.epochs} epochs per run ({state})")
 

@@ -11,6 +11,7 @@ change, so its loss stays high.
 import numpy
 
 import kerlite as keras
+from kerlite.widgets.explorer_parts import numpy_seeded
 
 HEADS = ("main_output", "aux_output")
 
@@ -48,15 +49,16 @@ def check_weights(main_weight, aux_weight):
 def train_two_heads(main_weight, aux_weight, features, prices, epochs, seed=0, callbacks=()):
     """Fit a fresh model with these loss weights; return its history dict.
 
-    Calls ``keras.utils.set_random_seed(seed)`` first (the data order of ``fit``).
+    The weights come from seeded initializers and ``fit`` shuffles with NumPy seeded by
+    ``seed``, so a run is repeatable; the notebook's random state is left as it was.
     """
     check_weights(main_weight, aux_weight)
-    keras.utils.set_random_seed(seed)
     model = two_head_model(seed)
     model.compile(optimizer=keras.optimizers.Adam(1e-2), loss=["mse", "mse"],
                   loss_weights=[float(main_weight), float(aux_weight)])
-    history = model.fit(features, [prices, prices], batch_size=32, epochs=epochs,
-                        validation_split=0.2, verbose=0, callbacks=list(callbacks))
+    with numpy_seeded(seed):
+        history = model.fit(features, [prices, prices], batch_size=32, epochs=epochs,
+                            validation_split=0.2, verbose=0, callbacks=list(callbacks))
     return history.history
 
 
