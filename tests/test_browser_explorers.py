@@ -4,7 +4,8 @@ One notebook written by the test shows ConvExplorer, TrainingExplorer,
 LossWeightsExplorer and AttentionExplorer. In each, a slider is moved the way a learner
 moves it (its handle focused, an arrow key pressed: one step, reported on release like a
 drag), and the explorer's picture must change; the two training explorers also get their
-Run button clicked.
+Run button clicked. Then the lessons that use them are opened as stored, without running:
+each explorer must show its first view (picture and text), not a widget's text repr.
 """
 
 import shutil
@@ -15,9 +16,15 @@ import pytest
 
 from browser.jupyter_lab import JupyterLab
 from browser.notebook_page import cell, launch_browser, open_and_run_all, shoot
-from test_browser import ARTIFACTS, ON_CI, _missing_tools
+from test_browser import ARTIFACTS, ON_CI, ROOT, _missing_tools
+from test_browser_stored import open_without_running, stored_view_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LESSONS = {"03_convnets.ipynb": "ConvExplorer: kernel_size=3",
+           "02_training.ipynb": "TrainingExplorer on 300 spiral points",
+           "06_multiple_inputs_outputs.ipynb": "LossWeightsExplorer: loss_weights",
+           "12_preprocessing_and_attention.ipynb": "AttentionExplorer: head 0"}
 
 CELLS = [
     "from kerlite.widgets import (AttentionExplorer, ConvExplorer, LossWeightsExplorer,\n"
@@ -74,11 +81,15 @@ def wait_for_text(page, explorer, text):
                          f"{explorer.inner_text()[:500]}")
 
 
-def test_moving_a_control_redraws_each_explorer_in_jupyterlab():
+def need_browser():
     missing = _missing_tools()
     if missing and not ON_CI:
         pytest.skip("browser test needs " + " and ".join(missing))
     assert not missing, f"CI must provide {missing}"
+
+
+def test_moving_a_control_redraws_each_explorer_in_jupyterlab():
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="kerlite-explorers-"))
@@ -130,3 +141,32 @@ def test_moving_a_control_redraws_each_explorer_in_jupyterlab():
             browser.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_stored_lessons_show_each_explorers_first_view():
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    lessons = [ROOT / "notebooks" / name for name in LESSONS]
+    profile = Path(tempfile.mkdtemp(prefix="kerlite-explorers-stored-"))
+    try:
+        with JupyterLab(lessons) as lab, sync_playwright() as playwright:
+            browser = launch_browser(playwright, profile)
+            page = browser.pages[0] if browser.pages else browser.new_page()
+            problems = []
+            for lesson in lessons:
+                notebook = open_without_running(page, lab.url_for(lesson.name))
+                problems += stored_view_problems(notebook, lesson.name, 1, 0)
+                view = notebook.locator(".kerlite-explorer-static")
+                if view.count() != 1:
+                    problems.append(f"{lesson.name}: {view.count()} explorer first views")
+                    continue
+                if view.locator("img").count() < 1:
+                    problems.append(f"{lesson.name}: the explorer's first view has no picture")
+                if LESSONS[lesson.name] not in view.inner_text():
+                    problems.append(f"{lesson.name}: the first view says {view.inner_text()!r}")
+                shoot(page, view, ARTIFACTS / "stored" / f"explorer_{lesson.stem}.png")
+            browser.close()
+        assert not problems, "\n".join(problems)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
