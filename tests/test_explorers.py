@@ -146,6 +146,8 @@ def test_bad_conv_settings_are_refused_before_anything_changes(conv_explorer):
         conv_explorer.update(kernel_size=0)
     with pytest.raises(ValueError, match="digit must be 0 to 9"):
         conv_explorer.update(digit=12)
+    with pytest.raises(TypeError, match="unknown settings \\['stride'\\]"):
+        conv_explorer.update(stride=2)
     assert conv_explorer.summary() == summary
 
 
@@ -308,3 +310,19 @@ def test_explorers_leave_the_notebooks_random_state_alone():
     LossWeightsExplorer(epochs=2)
     AttentionExplorer()
     assert draws() == expected
+
+
+def test_update_from_python_moves_the_controls_too():
+    conv = ConvExplorer()
+    conv.update(kernel_size=5, strides=2, padding="same")
+    assert [conv.controls[name].value for name in ("kernel_size", "strides", "padding")] == [
+        5, 2, "same"]
+    assert conv.settings == ConvSettings(5, 2, "same", 1)  # no control undid another
+    training = TrainingExplorer(run_first=False)
+    training.update(learning_rate=0.05, width=12)  # values off the sliders' marks
+    assert training.controls["learning_rate"].value == 0.05
+    assert training.controls["width"].value == 12 and training.settings.width == 12
+    attention = AttentionExplorer()
+    attention.update(sentence=attention.sentences[1], head=1)
+    assert attention.controls["sentence"].value == attention.sentences[1]
+    assert attention.controls["head"].value == 1

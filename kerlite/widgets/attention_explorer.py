@@ -95,9 +95,7 @@ class AttentionExplorer(Explorer):
         self._show()
         return box
 
-    def _controls_changed(self):
-        self.update(**{name: control.value for name, control in self.controls.items()})
-
     def _show(self):
+        self._sync_controls({"sentence": self.sentence, "head": self.head})
         self.drawing.value = self.static_html()
         self.status.value = message_html(self.summary())

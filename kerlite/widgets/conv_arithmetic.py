@@ -93,8 +93,3 @@ def apply_conv(image, settings):
     output = keras.ops.convert_to_numpy(layer(batch))
     return output[0, :, :, 0], tuple(output.shape)
 
-
-def layer_output_shape(height, width, settings):
-    """The output shape the layer gives for a symbolic ``(None, height, width, 1)`` input."""
-    inputs = keras.Input(shape=(height, width, 1))
-    return tuple(averaging_conv(settings)(inputs).shape)

@@ -56,6 +56,10 @@ class ConvExplorer(Explorer):
     # ---- the computation (no widgets) ----------------------------------------------
     def update(self, **changes):
         """Change settings (``kernel_size=5``, ``padding="same"``, ``digit=7``...) and redraw."""
+        unknown = set(changes) - set(ConvSettings._fields) - {"digit"}
+        if unknown:
+            raise TypeError(f"ConvExplorer.update() got unknown settings {sorted(unknown)}; "
+                            f"the settings are {list(ConvSettings._fields) + ['digit']}.")
         current = dict(self.settings._asdict()) if self.settings else {}
         current.update({k: v for k, v in changes.items() if k != "digit"})
         settings = ConvSettings(**current)
@@ -161,10 +165,8 @@ class ConvExplorer(Explorer):
         self._show()
         return box
 
-    def _controls_changed(self):
-        self.update(**{name: control.value for name, control in self.controls.items()})
-
     def _show(self):
+        self._sync_controls({**self.settings._asdict(), "digit": self.digit})
         self.drawing.value = self.static_html()
         self.status.value = message_html(self.summary())
 

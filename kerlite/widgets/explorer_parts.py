@@ -96,6 +96,27 @@ class Explorer:
     """
 
     widget = None
+    controls = {}  # name -> control widget; each name is an argument of ``update``
+    _syncing = False
+
+    def _controls_changed(self):
+        """A learner moved a control: apply every control's value."""
+        if not self._syncing:
+            self.update(**{name: control.value for name, control in self.controls.items()})
+
+    def _sync_controls(self, values):
+        """Show ``{name: value}`` on the controls (after ``update`` from Python) without
+        reacting to it as if a learner had moved them."""
+        self._syncing = True
+        try:
+            for name, value in values.items():
+                control = self.controls[name]
+                options = getattr(control, "options", None)
+                if options is not None and value not in options:
+                    control.options = sorted(set(options) | {value})
+                control.value = value
+        finally:
+            self._syncing = False
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         bundle = {}

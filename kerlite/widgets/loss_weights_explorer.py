@@ -128,9 +128,6 @@ class LossWeightsExplorer(Explorer):
         box.add_class("kerlite-loss-weights-explorer")
         return box
 
-    def _controls_changed(self):
-        self.update(**{name: control.value for name, control in self.controls.items()})
-
     def _run_clicked(self):
         self.run_button.disabled = True
         self.status.value = message_html(f"training with weights {self.weights} ...")
@@ -142,6 +139,7 @@ class LossWeightsExplorer(Explorer):
     def _show(self):
         if self.widget is None:
             return
+        self._sync_controls(dict(zip(("main_weight", "aux_weight"), self.weights)))
         self.drawing.value = self.static_html()
         self.runs_view.value = self.runs_html()
         weights = f"main {self.weights[0]:g} / aux {self.weights[1]:g}"

@@ -145,9 +145,6 @@ class TrainingExplorer(Explorer):
         box.add_class("kerlite-training-explorer")
         return box
 
-    def _controls_changed(self):
-        self.update(**{name: control.value for name, control in self.controls.items()})
-
     def _run_clicked(self):
         self.run_button.disabled = True
         self.status.value = message_html(f"training: {self.run_title()} ...")
@@ -159,6 +156,7 @@ class TrainingExplorer(Explorer):
     def _show(self):
         if self.widget is None:
             return
+        self._sync_controls(self.settings._asdict())
         self.boundary_view.value = picture_html(self.boundary_png(), "decision boundary")
         self.runs_view.value = self.runs_html()
         self.status.value = message_html(
