@@ -15,7 +15,8 @@ import kerlite as keras  # noqa: E402
 from kerlite import layers  # noqa: E402
 from kerlite.widgets import (AttentionExplorer, ConvExplorer, LossWeightsExplorer,  # noqa: E402
                              TrainingExplorer)
-from kerlite.widgets.conv_arithmetic import ConvSettings, conv_output_size, formula_text  # noqa: E402
+from kerlite.widgets.conv_arithmetic import (ConvSettings, conv_output_size,  # noqa: E402
+                                             formula_text)
 from test_stored_notebooks import output_problems  # noqa: E402
 from _keras_reference import import_keras  # noqa: E402
 

@@ -9,8 +9,6 @@ the points. Every run starts from the same seeded weights, so what changes betwe
 runs is only what you changed. A table keeps each run's settings and final numbers.
 """
 
-import html
-
 from kerlite.widgets.explorer_parts import (Explorer, choice_slider, dropdown,
                                             ipywidgets_module, message_html, on_change,
                                             picture_html)
@@ -82,7 +80,8 @@ class TrainingExplorer(Explorer):
 
     def run_title(self):
         s = self.settings
-        return f"{s.optimizer}, learning rate {s.learning_rate}, batch {s.batch_size}, width {s.width}"
+        return (f"{s.optimizer}, learning rate {s.learning_rate}, batch {s.batch_size}, "
+                f"width {s.width}")
 
     # ---- what is shown -------------------------------------------------------------
     def boundary_png(self):
