@@ -50,7 +50,6 @@ def _small_digits():
 def _trained_validation(model, data):
     """Train ``model`` on the small set; its validation cross-entropy and accuracy (no penalties)."""
     (x_small, y_small), (x_val, y_val) = data
-    keras.utils.set_random_seed(0)
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
     model.fit(x_small, y_small, epochs=EPOCHS, batch_size=16, verbose=0)
     probabilities = np.clip(np.asarray(model.predict(x_val, verbose=0)), 1e-7, 1.0)
@@ -70,13 +69,14 @@ def close_the_gap(make_model):
     """``make_model()``: a regularised 256 → ... → 10 (softmax) model that generalises better
     than the lesson's plain one when both learn from 200 digits for 60 epochs."""
     expect(callable(make_model), "make_model must be a function that returns a new model")
+    keras.utils.set_random_seed(0)     # the same starting weights, dropout masks and batches
     model = require_model(answered(make_model()), "a keras.Model from make_model()")
     expect(tuple(model.inputs[0].shape) == (None, 256),
            "the model reads the flattened 16×16 images: keras.Input(shape=(256,))")
     expect(output_shape(model) == (None, 10), "it ends with 10 class probabilities (softmax)")
     data = _small_digits()
-    plain_loss, plain_accuracy = _trained_validation(_plain_model(), data)
     loss, accuracy = _trained_validation(model, data)
+    plain_loss, plain_accuracy = _trained_validation(_plain_model(), data)
     expect(accuracy >= plain_accuracy - 0.03,
            f"validation accuracy {accuracy:.0%} against the plain model's {plain_accuracy:.0%}: "
            f"regularise less, or keep enough units to learn the digits")
