@@ -13,6 +13,7 @@ from kerlite.exercises.result import CheckResult
 # One module of checks per lesson; importing it registers its checks.
 from kerlite.exercises import lesson_00  # noqa: E402,F401
 from kerlite.exercises import lesson_01  # noqa: E402,F401
+from kerlite.exercises import lesson_02  # noqa: E402,F401
 from kerlite.exercises import lesson_04  # noqa: E402,F401
 from kerlite.exercises import lesson_05  # noqa: E402,F401
 
