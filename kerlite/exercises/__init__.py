@@ -14,6 +14,7 @@ from kerlite.exercises.result import CheckResult
 from kerlite.exercises import lesson_00  # noqa: E402,F401
 from kerlite.exercises import lesson_01  # noqa: E402,F401
 from kerlite.exercises import lesson_02  # noqa: E402,F401
+from kerlite.exercises import lesson_03  # noqa: E402,F401
 from kerlite.exercises import lesson_04  # noqa: E402,F401
 from kerlite.exercises import lesson_05  # noqa: E402,F401
 
