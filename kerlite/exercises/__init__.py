@@ -18,6 +18,7 @@ from kerlite.exercises import lesson_03  # noqa: E402,F401
 from kerlite.exercises import lesson_04  # noqa: E402,F401
 from kerlite.exercises import lesson_05  # noqa: E402,F401
 from kerlite.exercises import lesson_06  # noqa: E402,F401
+from kerlite.exercises import lesson_12  # noqa: E402,F401
 
 __all__ = ["check", "CheckResult", "exercise", "expect", "answered", "WrongAnswer",
            "NotAnswered", "registered_checks"]
