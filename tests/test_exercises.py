@@ -40,6 +40,26 @@ def _slope_at(x):
     return tape.gradient(y, x)
 
 
+def _conv_output_size(size, kernel, strides=1, padding="valid"):
+    if padding == "same":
+        return -(-size // strides)
+    return (size - kernel) // strides + 1
+
+
+def _residual_block(x, join_input=True):
+    y = layers.Conv2D(x.shape[-1], 3, padding="same", activation="relu")(x)
+    y = layers.Conv2D(x.shape[-1], 3, padding="same")(y)
+    return layers.add([x if join_input else y, y])
+
+
+def _mha_params(features, num_heads, key_dim):
+    return 3 * (features * num_heads * key_dim + num_heads * key_dim) + (
+        num_heads * key_dim * features + features)
+
+
+LABELS_5_PERCENT = np.array([1] * 5 + [0] * 95)
+
+
 # --- the checker's behaviour -------------------------------------------------------------
 
 @pytest.mark.parametrize("name, answer", [
@@ -47,9 +67,20 @@ def _slope_at(x):
     ("00.tape_gradient", _slope_at),
     ("01.dense_params", 3232),
     ("01.wide_deep", _wide_deep()),
+    ("03.conv_output_size", _conv_output_size),
+    ("03.residual_block", _residual_block),
+    ("04.pad_and_truncate", [[5, 2, 0], [1, 9, 4]]),
+    ("04.lstm_params", lambda features, units: 4 * (features * units + units * units + units)),
+    ("05.pool_output_shape", (None, 6, 6, 12)),
+    ("05.conv_params", 9632),
+    ("06.router_output_shapes", [(5, 1), (5, 4)]),
+    ("12.mha_params", _mha_params),
+    ("12.normalization", (lambda data: (data.mean(axis=0), data.var(axis=0)),
+                          lambda data, mean, variance: (data - mean) / np.sqrt(variance))),
 ])
 def test_a_right_answer_passes(name, answer):
-    result = check(name, answer)
+    answers = answer if name == "12.normalization" else (answer,)
+    result = check(name, *answers)
     assert isinstance(result, CheckResult)
     assert result.passed and result.answered, result
     assert repr(result).startswith(f"✓ {name}: ")
@@ -63,9 +94,20 @@ def test_a_right_answer_passes(name, answer):
     ("01.dense_params", "3232", "whole number"),
     ("01.wide_deep", _wide_deep(join_input=False), "the wide path"),
     ("01.wide_deep", layers.Dense(1), "build it with keras.Model"),
+    ("03.conv_output_size", lambda size, kernel, strides, padding: size - kernel + 1,
+     "only the stride shrinks"),
+    ("03.residual_block", lambda x: _residual_block(x, join_input=False), "give back its input"),
+    ("04.pad_and_truncate", [[5, 2, 0], [7, 1, 9]], "truncating"),
+    ("04.pad_and_truncate", [[0, 5, 2], [1, 9, 4]], "zeros after the words"),
+    ("05.pool_output_shape", (None, 7, 7, 12), "pooling by 2 halves"),
+    ("06.router_output_shapes", [(None, 1), (None, 4)], "not None"),
+    ("12.mha_params", lambda f, h, k: 3 * (f * h * k) + h * k * f, "kernel + bias"),
+    ("12.normalization", (lambda data: (data.mean(axis=0), data.var(axis=0, ddof=1)),
+                          lambda data, mean, variance: data), "not by n - 1"),
 ])
 def test_a_wrong_answer_fails_with_its_hint(name, answer, hint):
-    result = check(name, answer)
+    answers = answer if name == "12.normalization" else (answer,)
+    result = check(name, *answers)
     assert not result.passed and result.answered
     assert repr(result).startswith(f"✗ {name}: ")
     assert hint in result.message
@@ -82,6 +124,47 @@ def test_the_placeholder_neither_passes_nor_raises(name, answer):
     result = check(name, answer)
     assert not result.passed and not result.answered
     assert repr(result) == f"… {name}: {NOT_ANSWERED}"
+
+
+def _parameter_count(name):
+    import inspect
+
+    return len(inspect.signature(CHECKS[name]).parameters)
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_every_check_treats_the_untouched_placeholders_as_not_answered(name):
+    result = check(name, *[...] * _parameter_count(name))
+    assert repr(result) == f"… {name}: {NOT_ANSWERED}"
+
+
+@pytest.mark.parametrize("junk", [0, "text", None, [1, 2]], ids=repr)
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_every_check_fails_junk_answers_with_a_hint_and_never_raises(name, junk):
+    result = check(name, *[junk] * _parameter_count(name))
+    assert result.status == "failed" and result.message, result
+
+
+def test_class_weights_must_balance_the_classes_in_total():
+    assert check("02.class_weight", {0: 1.0, 1: 19.0}, labels=LABELS_5_PERCENT).passed
+    wrong = check("02.class_weight", {0: 1.0, 1: 5.0}, labels=LABELS_5_PERCENT)
+    assert not wrong.passed and "k times larger weight" in wrong.message
+
+
+def test_a_regularised_model_must_beat_the_plain_one_on_unseen_digits():
+    def plain():
+        return keras.Sequential([keras.Input(shape=(256,)), layers.Dense(256, activation="relu"),
+                                 layers.Dense(256, activation="relu"),
+                                 layers.Dense(10, activation="softmax")])
+
+    def with_dropout():
+        return keras.Sequential([keras.Input(shape=(256,)), layers.Dense(256, activation="relu"),
+                                 layers.Dropout(0.5), layers.Dense(256, activation="relu"),
+                                 layers.Dropout(0.5), layers.Dense(10, activation="softmax")])
+
+    assert check("05.close_the_gap", with_dropout).passed
+    result = check("05.close_the_gap", plain)
+    assert not result.passed and "memorises" in result.message
 
 
 def test_a_subclassed_model_with_placeholder_attributes_is_not_answered():
@@ -182,6 +265,10 @@ def _plain_outputs(cell):
 
 def _checked_names(path):
     return [name for cell in _cells(path) for name in CHECK_CALL.findall(_source(cell))]
+
+
+def test_the_solutions_are_found():
+    assert len(SOLUTIONS) >= 8, [path.name for path in SOLUTIONS]
 
 
 @pytest.mark.parametrize("path", LESSONS + SOLUTIONS, ids=lambda p: p.parent.name + "/" + p.name)
