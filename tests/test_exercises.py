@@ -87,7 +87,8 @@ def test_a_right_answer_passes(name, answer):
 
 
 @pytest.mark.parametrize("name, answer, hint", [
-    ("00.chain_rule", (4.0, 4.0, 4.0), "multiply along the path"),
+    ("00.chain_rule", (4.0, 4.0, 4.0), "the other factor"),
+    ("00.chain_rule", (1.0, 4.0, 1.0), "multiply along the path"),
     ("00.chain_rule", 7, "give three numbers"),
     ("00.tape_gradient", lambda x: 2 * x, "tape.watch(x)"),
     ("01.dense_params", 3200, "plus one bias per unit"),

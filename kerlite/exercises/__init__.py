@@ -11,14 +11,14 @@ from kerlite.exercises.registry import exercise, registered_checks
 from kerlite.exercises.result import CheckResult
 
 # One module of checks per lesson; importing it registers its checks.
-from kerlite.exercises import lesson_00  # noqa: E402,F401
-from kerlite.exercises import lesson_01  # noqa: E402,F401
-from kerlite.exercises import lesson_02  # noqa: E402,F401
-from kerlite.exercises import lesson_03  # noqa: E402,F401
-from kerlite.exercises import lesson_04  # noqa: E402,F401
-from kerlite.exercises import lesson_05  # noqa: E402,F401
-from kerlite.exercises import lesson_06  # noqa: E402,F401
-from kerlite.exercises import lesson_12  # noqa: E402,F401
+from kerlite.exercises import lesson_00  # noqa: F401
+from kerlite.exercises import lesson_01  # noqa: F401
+from kerlite.exercises import lesson_02  # noqa: F401
+from kerlite.exercises import lesson_03  # noqa: F401
+from kerlite.exercises import lesson_04  # noqa: F401
+from kerlite.exercises import lesson_05  # noqa: F401
+from kerlite.exercises import lesson_06  # noqa: F401
+from kerlite.exercises import lesson_12  # noqa: F401
 
 __all__ = ["check", "CheckResult", "exercise", "expect", "answered", "WrongAnswer",
            "NotAnswered", "registered_checks"]

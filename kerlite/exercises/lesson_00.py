@@ -18,10 +18,13 @@ def chain_rule(gradients):
     with keras.GradientTape() as tape:
         y = (a + b) * c
     truth = [float(g) for g in tape.gradient(y, [a, b, c])]
+    hints = {"a": "dy/da is off. Name the middle step s = a + b, so y = s * c; then multiply "
+                  "along the path: dy/da = dy/ds · ds/da",
+             "b": "dy/db is off: b enters through s = a + b exactly as a does",
+             "c": "dy/dc is off: in y = s * c the derivative with respect to c is the other "
+                  "factor, s = a + b"}
     for name, given, expected in zip("abc", gradients, truth):
-        expect(abs(float(given) - expected) < 1e-6,
-               f"dy/d{name} is off. Name the middle step s = a + b, so y = s * c; "
-               f"then multiply along the path: dy/da = dy/ds * ds/da")
+        expect(abs(float(given) - expected) < 1e-6, hints[name])
     return f"dy/da = {truth[0]:g}, dy/db = {truth[1]:g}, dy/dc = {truth[2]:g}: the tape agrees"
 
 
