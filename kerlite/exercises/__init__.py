@@ -18,6 +18,11 @@ from kerlite.exercises import lesson_03  # noqa: E402,F401
 from kerlite.exercises import lesson_04  # noqa: E402,F401
 from kerlite.exercises import lesson_05  # noqa: E402,F401
 from kerlite.exercises import lesson_06  # noqa: E402,F401
+from kerlite.exercises import lesson_07  # noqa: E402,F401
+from kerlite.exercises import lesson_08  # noqa: E402,F401
+from kerlite.exercises import lesson_09  # noqa: E402,F401
+from kerlite.exercises import lesson_10  # noqa: E402,F401
+from kerlite.exercises import lesson_11  # noqa: E402,F401
 from kerlite.exercises import lesson_12  # noqa: E402,F401
 
 __all__ = ["check", "CheckResult", "exercise", "expect", "answered", "WrongAnswer",
