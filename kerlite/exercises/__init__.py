@@ -18,6 +18,11 @@ from kerlite.exercises import lesson_03  # noqa: F401
 from kerlite.exercises import lesson_04  # noqa: F401
 from kerlite.exercises import lesson_05  # noqa: F401
 from kerlite.exercises import lesson_06  # noqa: F401
+from kerlite.exercises import lesson_07  # noqa: F401
+from kerlite.exercises import lesson_08  # noqa: F401
+from kerlite.exercises import lesson_09  # noqa: F401
+from kerlite.exercises import lesson_10  # noqa: F401
+from kerlite.exercises import lesson_11  # noqa: F401
 from kerlite.exercises import lesson_12  # noqa: F401
 
 __all__ = ["check", "CheckResult", "exercise", "expect", "answered", "WrongAnswer",
