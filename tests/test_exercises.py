@@ -186,6 +186,44 @@ def test_a_subclassed_model_with_placeholder_attributes_is_not_answered():
     assert not result.answered and not result.passed
 
 
+def _three_ways_graph_models():
+    sequential = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(16, activation="relu"),
+                                   layers.Dense(3, activation="softmax")])
+    inputs = keras.Input(shape=(4,))
+    functional = keras.Model(inputs, layers.Dense(3, activation="softmax")(
+        layers.Dense(16, activation="relu")(inputs)))
+    return sequential, functional
+
+
+class _FunctionalThroughASubclass(keras.Model):
+    """A Model subclass that only passes inputs and outputs on: still a functional graph."""
+
+
+def test_a_graph_model_given_as_the_subclassed_answer_fails_with_its_hint():
+    sequential, functional = _three_ways_graph_models()
+    inputs = keras.Input(shape=(4,))
+    through_subclass = _FunctionalThroughASubclass(inputs, layers.Dense(3, activation="softmax")(
+        layers.Dense(16, activation="relu")(inputs)))
+    for graph_model in (functional, sequential, through_subclass):
+        result = check("00.three_ways", sequential, functional, graph_model)
+        assert result.answered and not result.passed
+        assert "a graph of layers" in result.message and "call(self, inputs)" in result.message
+
+
+def test_a_real_subclassed_model_passes_three_ways():
+    class ThreeWays(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = layers.Dense(16, activation="relu")
+            self.probabilities = layers.Dense(3, activation="softmax")
+
+        def call(self, inputs):
+            return self.probabilities(self.hidden(inputs))
+
+    sequential, functional = _three_ways_graph_models()
+    assert check("00.three_ways", sequential, functional, ThreeWays()).passed
+
+
 def test_an_exception_in_the_learners_code_is_reported_not_raised():
     def broken_slope(x):
         return 1 / 0

@@ -5,7 +5,7 @@ import numpy as np
 import kerlite as keras
 from kerlite import ops
 from kerlite.exercises.answers import answered, expect
-from kerlite.exercises.model_facts import require_model
+from kerlite.exercises.model_facts import is_subclassed_model, require_model
 from kerlite.exercises.registry import exercise
 
 
@@ -65,8 +65,10 @@ def three_ways(sequential_model, functional_model, subclassed_model):
         expect(isinstance(model, kind), f"the {style} model should be a {kind.__name__}")
     expect(not isinstance(functional_model, keras.Sequential),
            "functional_model should be made with keras.Model(inputs, outputs), not Sequential")
-    expect(type(subclassed_model) not in (keras.Model, keras.Sequential),
-           "subclassed_model should be an instance of your own class: class ...(keras.Model)")
+    expect(is_subclassed_model(subclassed_model),
+           f"subclassed_model is a {type(subclassed_model).__name__} model, a graph of layers: "
+           f"write your own class ...(keras.Model) that creates its layers in __init__ and "
+           f"calls them in call(self, inputs), then make an instance of it")
     for model, style in ((sequential_model, "Sequential"), (functional_model, "functional")):
         _same_architecture(model, style)
     subclassed_model(np.zeros((1, 4), dtype="float32"))   # a subclassed model builds on first call

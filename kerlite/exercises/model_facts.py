@@ -15,6 +15,25 @@ def require_model(answer, what="a keras.Model"):
     return answer
 
 
+def graph_model_type():
+    """The class ``keras.Model(inputs, outputs)`` really builds (Functional, a subclass of Model).
+
+    Found by building a one-layer model through the public API, so no internal path is named.
+    """
+    inputs = keras.Input(shape=(1,))
+    return type(keras.Model(inputs, inputs))
+
+
+def is_subclassed_model(model):
+    """True for an instance of the learner's own ``keras.Model`` subclass, written with ``call``.
+
+    A functional model (``keras.Model(inputs, outputs)``, even through a subclass that passes
+    inputs and outputs on) and a ``keras.Sequential`` model are graphs of layers, not subclasses.
+    """
+    return (isinstance(model, keras.Model) and type(model) is not keras.Model
+            and not isinstance(model, (graph_model_type(), keras.Sequential)))
+
+
 def layer_types(model):
     """The class names of the model's layers, in order (nested models count as one layer)."""
     return [type(layer).__name__ for layer in model.layers]
