@@ -286,3 +286,24 @@ def test_11_weight_norms():
     _passes("11.weight_norms", norms)
     _fails_with("not the L2 norms", "11.weight_norms", sums)
     _not_answered("11.weight_norms", lambda model: ...)
+
+
+def test_three_styles_refuses_a_functional_model_given_as_the_subclassed_one():
+    """A keras.Model subclass that only passes inputs and outputs on is a graph, not a
+    subclassed model: 09.three_styles must say so (it once compared class names)."""
+    import kerlite as keras
+    from kerlite import layers
+    from kerlite.exercises import check
+
+    class PassesGraphOn(keras.Model):
+        pass
+
+    def mlp(wrapper):
+        inputs = keras.Input((28, 28))
+        x = layers.Flatten()(inputs)
+        x = layers.Dense(64, activation="relu")(x)
+        return wrapper(inputs, layers.Dense(10, activation="softmax")(x))
+
+    functional = mlp(keras.Model)
+    result = check("09.three_styles", functional, mlp(PassesGraphOn), functional)
+    assert not result.passed

@@ -6,11 +6,9 @@ import numpy as np
 import kerlite as keras
 from kerlite import layers
 from kerlite.exercises.answers import answered, expect
-from kerlite.exercises.model_facts import layer_types, output_shape, require_model
+from kerlite.exercises.model_facts import (is_subclassed_model, layer_types, output_shape,
+                                           require_model)
 from kerlite.exercises.registry import exercise
-
-GRAPH_MODELS = ("Functional", "Sequential", "Model")
-
 
 @exercise("09.three_styles")
 def three_styles(functional_model, subclassed_model, reference):
@@ -20,7 +18,7 @@ def three_styles(functional_model, subclassed_model, reference):
     require_model(subclassed_model, "an instance of your keras.Model subclass")
     expect(type(functional_model).__name__ == "Functional",
            "mlp_functional should be made with keras.Model(inputs, outputs)")
-    expect(type(subclassed_model).__name__ not in GRAPH_MODELS,
+    expect(is_subclassed_model(subclassed_model),
            "mlp_subclassed should be an instance of your own class: class MLPSubclassed(keras.Model)")
     probe = np.random.default_rng(0).random((2, 28, 28)).astype("float32")
     answered(subclassed_model(probe))             # a subclassed model builds on its first call
