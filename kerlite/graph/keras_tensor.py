@@ -3,7 +3,7 @@
 ``keras.Input(shape=(784,))`` returns one. Calling a layer on it records a ``Node`` and
 returns new KerasTensors, so a model is described before any number is computed.
 Python operators (``x + y``, ``x * 2``, ``-x``, ``x[:, 0]``) work too: each one is run
-by a small operation layer (see ``symbolic_ops.py``) so it becomes part of the graph.
+by a small operation (see ``dispatch.py``) so it becomes part of the graph.
 """
 
 from kerlite import dtypes
@@ -162,7 +162,7 @@ class KerasTensor:
 
 
 def _op(name, *args):
-    from kerlite.graph.symbolic_ops import symbolic_op
+    from kerlite.graph.dispatch import symbolic_op  # dispatch imports this module
 
     return symbolic_op(name, *args)
 

@@ -5,16 +5,20 @@ graph, as Keras 3 makes an Operation: its node keeps the tensor arguments, and t
 constant arguments (``2``, the slice) are stored on the layer. ``model.layers`` leaves
 these out (as Keras does); ``model._operations`` and the summary include them.
 
+``kerlite/graph/`` sits below ``ops`` and ``layers``, so it cannot make these layers
+itself: this module registers ``symbolic_op`` there (``graph.dispatch.register_symbolic_op``)
+when it is imported, which ``import kerlite`` does.
+
 A saved op is found again by its public name in one explicit registry
 (``kerlite.ops.saveable_ops``): a file cannot name anything else, and ops that take
 functions or run loops (``cond``, ``scan``...) cannot be saved or loaded at all.
 """
 
-from kerlite import safe_loading
-from kerlite.graph import nest
-from kerlite.graph.dispatch import symbolic_dispatch  # noqa: F401  (re-exported)
+from kerlite import ops, safe_loading
+from kerlite.graph import dispatch, nest
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.layer import Layer
+from kerlite.ops.saveable_ops import check_output_size, saveable_op
 from kerlite.serialization.object_registration import register_keras_serializable
 from kerlite.common import naming
 
@@ -30,8 +34,6 @@ class _Slot:
 
 def _find_op(name):
     """The registered op of that public name (``add``, ``image.resize``); see saveable_ops."""
-    from kerlite.ops.saveable_ops import saveable_op  # ops sit above graph: import late
-
     function = saveable_op(name)
     if function is None:
         raise ValueError(
@@ -46,8 +48,6 @@ def _find_op(name):
 def _op_name(function):
     """The name ``_find_op`` finds ``function`` by: ``add``, or ``image.resize`` for an op
     of a submodule of kerlite.ops."""
-    from kerlite import ops
-
     name = function.__name__
     if getattr(ops, name, None) is None:
         submodule = function.__module__.rsplit(".", 1)[-1]
@@ -122,8 +122,6 @@ class OperationLayer(Layer):
 
         args, kwargs = nest.map_structure(fill, self.template)
         if safe_loading.loading_in_progress():  # a file chose these arguments
-            from kerlite.ops.saveable_ops import check_output_size
-
             check_output_size(self._op_name, self.function, args, kwargs)
         return self.function(*args, **kwargs)
 
@@ -176,3 +174,6 @@ def symbolic_op(name, *args, **kwargs):
 
 def is_op_layer(layer):
     return isinstance(layer, OperationLayer)
+
+
+dispatch.register_symbolic_op(symbolic_op)
