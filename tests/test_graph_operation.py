@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import kerlite as keras
-from kerlite.graph import dispatch
+from kerlite.graph import symbolic_ops
 from kerlite.graph.operation import Operation
 
 
@@ -36,7 +36,7 @@ def test_plain_operation_records_a_node():
 
 
 def test_symbolic_op_without_registered_handler_says_what_to_do(monkeypatch):
-    monkeypatch.setattr(dispatch, "_symbolic_op", None)
+    monkeypatch.setattr(symbolic_ops, "_symbolic_op", None)
     with pytest.raises(RuntimeError, match="import kerlite"):
         keras.Input((3,)) + 1
 

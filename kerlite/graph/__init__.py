@@ -7,7 +7,7 @@ records back with ``map_graph`` and runs the nodes in order.
 
 This package sits below ``ops`` and ``layers`` and imports neither: ``Layer`` derives
 from ``Operation`` (``kerlite/layers/layer.py``), and the op layer made for ``x + 1``
-registers itself in ``dispatch.py``.
+registers itself in ``symbolic_ops.py``.
 """
 
 from kerlite.graph.keras_tensor import KerasTensor, any_symbolic, is_keras_tensor

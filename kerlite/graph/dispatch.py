@@ -8,38 +8,15 @@ functions with it at import time::
     for name in __all__:  # at the end of kerlite/ops/__init__.py
         globals()[name] = symbolic_dispatch(globals()[name])
 
-Which operation a node records is decided above ``graph/``: the op layer
-(``kerlite/layers/core/operation_layer.py``) registers itself here when it is imported
-(``register_symbolic_op``), so this low layer never imports ``ops`` or ``layers``.
+Which operation the node records is decided above ``graph/`` (see ``symbolic_ops.py``).
 """
 
 import functools
 
 from kerlite.graph.keras_tensor import KerasTensor, any_symbolic
+from kerlite.graph.symbolic_ops import symbolic_op
 
 _CONTAINERS = (list, tuple, dict)
-
-# The function that turns ``op(*args, **kwargs)`` with KerasTensors into a graph node:
-# set once, by kerlite/layers/core/operation_layer.py, when kerlite is imported.
-_symbolic_op = None
-
-
-def register_symbolic_op(apply):
-    """Set the function that records an op called on KerasTensors: ``apply(op, *args,
-    **kwargs)`` gets the op (a ``kerlite.ops`` function or its public name, ``"add"``)
-    and returns the output KerasTensor(s)."""
-    global _symbolic_op
-    _symbolic_op = apply
-
-
-def symbolic_op(op, *args, **kwargs):
-    """Apply ``op`` (a ``kerlite.ops`` function or its name) to arguments that include
-    KerasTensors: a new node in the graph, and its output KerasTensor(s)."""
-    if _symbolic_op is None:
-        raise RuntimeError(
-            "No operation is registered for KerasTensors: `import kerlite` first (it "
-            "registers kerlite/layers/core/operation_layer.py).")
-    return _symbolic_op(op, *args, **kwargs)
 
 
 def _has_symbolic(args, kwargs):

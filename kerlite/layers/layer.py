@@ -4,7 +4,7 @@ A layer holds weights (``add_weight``) and computes ``call(inputs)``. ``layer(x)
 
 1. builds the layer the first time, from the input shape (``build(input_shape)``);
 2. on a symbolic ``KerasTensor``: works out the output shape and records a ``Node``
-   (this is how functional models are described);
+   (this is how functional models are described; a Layer is a graph ``Operation``);
 3. on arrays or Tensors: computes the result eagerly and returns Tensors.
 
 Nested layers assigned as attributes (``self.dense = Dense(3)``, or in a list) are
@@ -20,13 +20,13 @@ import numpy
 from kerlite import dtypes, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.graph import nest
-from kerlite.layers.call_context import CallContext
 from kerlite.graph.input_spec import InputSpec, assert_input_compatibility  # noqa: F401
 from kerlite.graph.keras_tensor import KerasTensor, any_symbolic
-from kerlite.layers.layer_snapshot import LayerSnapshot
 from kerlite.graph.operation import Operation
-from kerlite.layers.node_accessors import NodeAccessorsMixin
 from kerlite.layers import layer_config, layer_weights, output_spec
+from kerlite.layers.call_context import CallContext
+from kerlite.layers.layer_snapshot import LayerSnapshot
+from kerlite.layers.node_accessors import NodeAccessorsMixin
 
 
 class Layer(Operation, layer_weights.WeightsMixin, layer_config.ConfigMixin,

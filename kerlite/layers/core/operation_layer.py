@@ -6,8 +6,8 @@ constant arguments (``2``, the slice) are stored on the layer. ``model.layers`` 
 these out (as Keras does); ``model._operations`` and the summary include them.
 
 ``kerlite/graph/`` sits below ``ops`` and ``layers``, so it cannot make these layers
-itself: this module registers ``symbolic_op`` there (``graph.dispatch.register_symbolic_op``)
-when it is imported, which ``import kerlite`` does.
+itself: this module registers ``symbolic_op`` there when it is imported (``import
+kerlite`` does), with ``kerlite.graph.symbolic_ops.register_symbolic_op``.
 
 A saved op is found again by its public name in one explicit registry
 (``kerlite.ops.saveable_ops``): a file cannot name anything else, and ops that take
@@ -15,7 +15,7 @@ functions or run loops (``cond``, ``scan``...) cannot be saved or loaded at all.
 """
 
 from kerlite import ops, safe_loading
-from kerlite.graph import dispatch, nest
+from kerlite.graph import nest, symbolic_ops
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.layer import Layer
 from kerlite.ops.saveable_ops import check_output_size, saveable_op
@@ -176,4 +176,4 @@ def is_op_layer(layer):
     return isinstance(layer, OperationLayer)
 
 
-dispatch.register_symbolic_op(symbolic_op)
+symbolic_ops.register_symbolic_op(symbolic_op)
