@@ -457,7 +457,7 @@ def test_operations_on_keras_tensors_survive_config_round_trip():
 
 
 def test_symbolic_dispatch_lets_an_op_build_a_node():
-    from kerlite.graph.symbolic_ops import symbolic_dispatch
+    from kerlite.graph.dispatch import symbolic_dispatch
 
     maximum = symbolic_dispatch(ops.maximum)
     x = keras.Input((3,))

@@ -113,9 +113,7 @@ class Tensor:
         return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
 
     def __getitem__(self, key):
-        from kerlite.ops.shape import get_item
-
-        return get_item(self, key)
+        return _ops().get_item(self, key)
 
     # --- Python operators: each is the kerlite.ops function of the same meaning ----------
     def __add__(self, other):

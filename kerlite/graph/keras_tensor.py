@@ -3,11 +3,12 @@
 ``keras.Input(shape=(784,))`` returns one. Calling a layer on it records a ``Node`` and
 returns new KerasTensors, so a model is described before any number is computed.
 Python operators (``x + y``, ``x * 2``, ``-x``, ``x[:, 0]``) work too: each one is run
-by a small operation layer (see ``symbolic_ops.py``) so it becomes part of the graph.
+by a small operation (see ``symbolic_ops.py``) so it becomes part of the graph.
 """
 
 from kerlite import dtypes
 from kerlite.common import naming
+from kerlite.graph import symbolic_ops
 
 _SYMBOLIC_HELP = (
     "A KerasTensor is symbolic: it is a placeholder for a shape and a dtype, used to "
@@ -162,9 +163,7 @@ class KerasTensor:
 
 
 def _op(name, *args):
-    from kerlite.graph.symbolic_ops import symbolic_op
-
-    return symbolic_op(name, *args)
+    return symbolic_ops.symbolic_op(name, *args)
 
 
 def is_keras_tensor(value):

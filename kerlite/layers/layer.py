@@ -4,7 +4,7 @@ A layer holds weights (``add_weight``) and computes ``call(inputs)``. ``layer(x)
 
 1. builds the layer the first time, from the input shape (``build(input_shape)``);
 2. on a symbolic ``KerasTensor``: works out the output shape and records a ``Node``
-   (this is how functional models are described);
+   (this is how functional models are described; a Layer is a graph ``Operation``);
 3. on arrays or Tensors: computes the result eagerly and returns Tensors.
 
 Nested layers assigned as attributes (``self.dense = Dense(3)``, or in a list) are
@@ -20,17 +20,17 @@ import numpy
 from kerlite import dtypes, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.graph import nest
-from kerlite.graph.call_context import CallContext
 from kerlite.graph.input_spec import InputSpec, assert_input_compatibility  # noqa: F401
 from kerlite.graph.keras_tensor import KerasTensor, any_symbolic
-from kerlite.graph.layer_snapshot import LayerSnapshot
-from kerlite.graph.node import Node
-from kerlite.graph.node_accessors import NodeAccessorsMixin
-from kerlite.graph import layer_config, layer_weights, output_spec
-from kerlite.common import naming
+from kerlite.graph.operation import Operation
+from kerlite.layers import layer_config, layer_weights, output_spec
+from kerlite.layers.call_context import CallContext
+from kerlite.layers.layer_snapshot import LayerSnapshot
+from kerlite.layers.node_accessors import NodeAccessorsMixin
 
 
-class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsMixin):
+class Layer(Operation, layer_weights.WeightsMixin, layer_config.ConfigMixin,
+            NodeAccessorsMixin):
     """Base class of all layers. Subclass it and define ``build`` and ``call``.
 
     Args:
@@ -84,7 +84,7 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
                                      else (batch_size,) + tuple(_as_tuple(input_shape)))
         else:
             self._input_shape_arg = None
-        self.name = name or naming.unique_name(naming.to_snake_case(type(self).__name__))
+        Operation.__init__(self, name=name)  # name, _inbound_nodes, _outbound_nodes
         self._dtype = dtypes.standardize_dtype(
             dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype)
         self._numpy_dtype = numpy.dtype(self._dtype)
@@ -100,8 +100,6 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
         self._trainable_variables = []
         self._non_trainable_variables = []
         self._losses = []
-        self._inbound_nodes = []
-        self._outbound_nodes = []
 
     # --- dtype ---------------------------------------------------------------------
     @property
@@ -188,7 +186,7 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
             if "training" in self._call_params:
                 kwargs["training"] = training
             mask = self._resolve_mask(args[0], kwargs)
-            if CallContext.depth == 0 and layer_weights.LAYERS_WITH_LOSSES:
+            if CallContext.depth == 0 and CallContext.layers_with_losses:
                 self._clear_losses()
             saved_training = CallContext.training
             CallContext.training, CallContext.depth = training, CallContext.depth + 1
@@ -287,7 +285,7 @@ class Layer(layer_weights.WeightsMixin, layer_config.ConfigMixin, NodeAccessorsM
             if snapshot is not None:
                 snapshot.restore()
             raise
-        Node(self, args, kwargs, outputs)
+        self._record_call(args, kwargs, outputs)
         self._set_output_masks(outputs, masks)
         return outputs
 

@@ -8,12 +8,12 @@ model, so a model can be used as a layer (nested models, ensembles).
 
 from kerlite import ops
 from kerlite.graph import nest
-from kerlite.graph.call_context import CallContext
+from kerlite.layers.call_context import CallContext
 from kerlite.graph.input_spec import InputSpec, assert_input_compatibility
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.graph.map_graph import map_graph
-from kerlite.graph.symbolic_ops import is_op_layer
-from kerlite.graph import output_spec
+from kerlite.layers.core.operation_layer import is_op_layer
+from kerlite.layers import output_spec
 from kerlite.models.model import Model
 
 

@@ -119,8 +119,8 @@ class Model(Trainer, ModelSavingMixin, Layer):
         if self.built or input_shape is None:
             self.built = True
             return
-        from kerlite.graph import output_spec
-        from kerlite.graph.layer_snapshot import LayerSnapshot
+        from kerlite.layers import output_spec
+        from kerlite.layers.layer_snapshot import LayerSnapshot
 
         specs = output_spec.shapes_to_tensors(input_shape, self.dtype)
         snapshot = LayerSnapshot(self)  # a failed build leaves every layer unbuilt

@@ -11,7 +11,7 @@ input. So a model built on sequences of length 10 runs on sequences of length 20
 
 from kerlite.graph.input_spec import InputSpec
 from kerlite.graph.keras_tensor import KerasTensor
-from kerlite.graph.layer_snapshot import LayerSnapshot
+from kerlite.layers.layer_snapshot import LayerSnapshot
 from kerlite.layers.input_layer import InputLayer
 from kerlite.layers.layer import Layer
 from kerlite.models.functional import Functional

@@ -7,7 +7,7 @@ is in ``indexing.py``; joining and splitting in ``joining.py``.
 from kerlite.autodiff.tensor import as_tensor, record
 from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import normalize_axis, unbroadcast
-from kerlite.ops.indexing import get_item  # noqa: F401  (Tensor.__getitem__ finds it here)
+from kerlite.ops.indexing import get_item  # noqa: F401  (x[key], listed with the others)
 
 
 def reshape(x, newshape):

@@ -79,7 +79,7 @@ def _shapes_from_build(layer):
 
 def _flat_shapes(structure):
     """The shapes in a (nested) structure of shapes, in order."""
-    from kerlite.graph.output_spec import is_shape
+    from kerlite.layers.output_spec import is_shape
 
     if is_shape(structure):
         return [tuple(structure)]

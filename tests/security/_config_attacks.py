@@ -62,7 +62,7 @@ def functional(layers, output=("input_layer", 0, 0), inputs=("input_layer", 0, 0
 def kerlite_op_layer(name, function, args, kwargs=None, source="input_layer"):
     """A kerlite OperationLayer node applying ``function`` with ``args`` (a slot 0 marks
     where the input tensor goes)."""
-    return {"module": "kerlite.graph.symbolic_ops", "class_name": "OperationLayer",
+    return {"module": "kerlite.layers.core.operation_layer", "class_name": "OperationLayer",
             "registered_name": "kerlite>OperationLayer", "name": name,
             "config": {"name": name, "function": function,
                        "template": [args, kwargs or {}]},

@@ -6,3 +6,5 @@ from kerlite.layers.core.lambda_layer import Lambda
 from kerlite.layers.core.einsum_dense import EinsumDense
 from kerlite.layers.core.embedding import Embedding
 from kerlite.layers.core.masking import Masking
+# Ops on KerasTensors (x + 1) become OperationLayers: importing the module registers it.
+from kerlite.layers.core import operation_layer  # noqa: F401

@@ -4,6 +4,10 @@ from kerlite.layers.layer import Layer
 
 
 class Identity(Layer):
+    """Returns its input unchanged."""
+
+    _base_config_only = True  # its config is Layer's (see layer_config.py)
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True

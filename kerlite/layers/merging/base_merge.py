@@ -81,12 +81,16 @@ class Merge(Layer):
 class Add(Merge):
     """Sum of the inputs (``layers.Add()([x1, x2])``, a residual connection)."""
 
+    _base_config_only = True  # its config is Layer's (see layer_config.py)
+
     def _merge_function(self, a, b):
         return ops.add(a, b)
 
 
 class Subtract(Merge):
     """First input minus the second (exactly two inputs)."""
+
+    _base_config_only = True  # its config is Layer's (see layer_config.py)
 
     def _check_shapes(self, input_shape):
         super()._check_shapes(input_shape)
@@ -102,12 +106,16 @@ class Subtract(Merge):
 class Multiply(Merge):
     """Entry-by-entry product of the inputs."""
 
+    _base_config_only = True  # its config is Layer's (see layer_config.py)
+
     def _merge_function(self, a, b):
         return ops.multiply(a, b)
 
 
 class Maximum(Merge):
     """Entry-by-entry maximum of the inputs."""
+
+    _base_config_only = True  # its config is Layer's (see layer_config.py)
 
     def _merge_function(self, a, b):
         return ops.maximum(a, b)
@@ -116,12 +124,16 @@ class Maximum(Merge):
 class Minimum(Merge):
     """Entry-by-entry minimum of the inputs."""
 
+    _base_config_only = True  # its config is Layer's (see layer_config.py)
+
     def _merge_function(self, a, b):
         return ops.minimum(a, b)
 
 
 class Average(Merge):
     """Mean of the inputs (e.g. to ensemble models: ``layers.average([y1, y2, y3])``)."""
+
+    _base_config_only = True  # its config is Layer's (see layer_config.py)
 
     def call(self, inputs):
         return ops.divide(super().call(inputs), float(len(inputs)))

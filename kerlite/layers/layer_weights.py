@@ -12,13 +12,8 @@ from kerlite.graph import nest
 
 from kerlite import arrays, dtypes, safe_loading
 from kerlite.autodiff.variable import Variable
+from kerlite.layers.call_context import CallContext
 
-
-# Layers whose add_loss list is not empty. A top-level call clears the losses of its own
-# layers only when this is not empty, so calls without losses pay nothing.
-LAYERS_WITH_LOSSES = []
-
-# Attributes that point to other layers without owning them.
 # Attributes that refer to layers without owning them (graph links, caches).
 _NOT_SUBLAYER_ATTRIBUTES = frozenset(("_inbound_nodes", "_outbound_nodes", "_loss_sources"))
 
@@ -225,19 +220,16 @@ class WeightsMixin:
         if isinstance(loss, KerasTensor):
             return  # symbolic losses have no value; the eager call adds the real one
         if not self._losses:
-            LAYERS_WITH_LOSSES.append(self)
+            CallContext.layers_with_losses += 1
         self._losses.append(loss)
 
     def _clear_losses(self):
         """Forget the add_loss values of this layer and the layers inside it."""
-        mine = {id(layer) for layer in self._flatten_layers()}
-        keep = []
-        for layer in LAYERS_WITH_LOSSES:
-            if id(layer) in mine:
-                layer._losses.clear()
-            else:
-                keep.append(layer)
-        LAYERS_WITH_LOSSES[:] = keep
+        for layer in self._flatten_layers():
+            losses = layer.__dict__.get("_losses")
+            if losses:
+                losses.clear()
+                CallContext.layers_with_losses = max(0, CallContext.layers_with_losses - 1)
 
     @property
     def losses(self):

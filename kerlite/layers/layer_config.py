@@ -20,8 +20,7 @@ class ConfigMixin:
             from kerlite import regularizers
 
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        user_class = not type(self).__module__.startswith("kerlite.")
-        if user_class and type(self).get_config is ConfigMixin.get_config:
+        if _has_automatic_config(type(self)):
             config.update(_automatic_config(self))
         return config
 
@@ -68,6 +67,15 @@ def check_name_and_dtype(cls, config):
         raise ValueError(
             f"Invalid config for the {cls.__name__} layer {name!r}: dtype={dtype!r} is not a "
             f"Keras dtype. Use one of {sorted(CONFIG_DTYPES)}.")
+
+
+def _has_automatic_config(cls):
+    """Whether ``cls`` gets Keras's automatic config: a class that does not write its own
+    ``get_config``, unless its own body says ``_base_config_only = True`` (the few
+    built-in layers whose arguments are all in the base config: ``Identity``, ``Add``...).
+    A user's subclass of those does not inherit the mark, as Keras looks at each class."""
+    return (cls.get_config is ConfigMixin.get_config
+            and not cls.__dict__.get("_base_config_only", False))
 
 
 def _automatic_config(layer):
