@@ -42,6 +42,9 @@ LAYERS = [
 ALLOWED_UPWARD = {
     ("kerlite.autodiff.tensor", "kerlite.ops"):
         "Tensor's operators (a + b, a @ b, a[i]) are the ops; the one documented exception",
+    ("kerlite.autodiff.variable", "kerlite.initializers"):
+        "keras.Variable('zeros', shape=...) accepts an initializer's name; Keras 3's Variable "
+        "imports its initializers the same way, when a name is given",
 }
 
 MAX_CYCLE = 6
