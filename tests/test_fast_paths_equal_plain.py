@@ -3,8 +3,10 @@
 kerlite keeps a few speed-ups in the main path; each is checked here against the plain
 version a reader would write:
 
-- optimizers update small variables as one flat buffer (``flat_group.py``); the plain
-  path (``Optimizer.group_small_variables = False``) updates each variable on its own;
+- kerlite's optimizers run ``_fused_update_step`` (in place, few passes) instead of the
+  plain ``update_step`` written with ops (fast paths switched off), and update small
+  variables as one flat buffer (``flat_group.py``) unless
+  ``Optimizer.group_small_variables = False``;
 - ``Dense`` with relu/sigmoid/tanh/linear is one fused op (``fused_dense.py``); plain:
   ``activation(ops.matmul(x, W) + b)``, values and gradients;
 - the sparse cross-entropy along the last axis never builds a one-hot matrix; plain:
@@ -127,6 +129,62 @@ def test_flat_group_equals_per_variable_updates(make, dtype, request):
     for step_fast, step_plain in zip(fast, plain):
         assert_same(step_fast, step_plain, rtol=0)
     assert_same(fast_state, plain_state, rtol=0)
+
+
+@pytest.mark.parametrize("make", [m for _, m in OPTIMIZERS], ids=[n for n, _ in OPTIMIZERS])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fused_rule_equals_plain_update_step(make, dtype):
+    """The default fast path (fused rule, flat groups) against ``update_step`` written
+    with ops, over several steps (weight decay, clipping, EMA and gradient accumulation
+    in the cases that set them)."""
+    shapes = SHAPES if dtype == "float32" else SHAPES[:-1]
+    fast, fast_state, fast_optimizer = run_steps(make, True, shapes, steps=5, dtype=dtype)
+    with fast_paths(False):
+        plain, plain_state, plain_optimizer = run_steps(make, True, shapes, steps=5,
+                                                        dtype=dtype)
+    assert fast_optimizer._uses_fast_path() and not plain_optimizer._groups
+    rtol = 2e-5 if dtype == "float32" else 1e-12
+    for step_fast, step_plain in zip(fast, plain):
+        assert_same(step_fast, step_plain, rtol=rtol)
+    assert_same(fast_state, plain_state, rtol=rtol)
+
+
+def test_the_fused_rule_is_used_only_where_its_class_declares_it():
+    """No module-name switch: a class of any module gets the fused rule if it declares
+    it next to its update_step (or inherits both); one that overrides only update_step
+    runs its own formula on every variable whole, never its parent's fused rule."""
+    calls = []
+
+    class OwnFormula(optimizers.SGD):
+        def update_step(self, gradient, variable, learning_rate):
+            calls.append(variable.shape)
+            variable.assign_sub(gradient * (2 * learning_rate))
+
+    class OnlyNewDefaults(optimizers.Adam):
+        def __init__(self, **kwargs):
+            super().__init__(learning_rate=0.5, **kwargs)
+
+    class DeclaresBoth(OwnFormula):
+        def update_step(self, gradient, variable, learning_rate):
+            variable.assign_sub(gradient * learning_rate)
+
+        def _fused_update_step(self, gradient, variable, learning_rate):
+            variable.data -= gradient * variable.data.dtype.type(learning_rate)
+
+    assert not OwnFormula._declares_fused_rule()
+    assert OnlyNewDefaults._declares_fused_rule() and DeclaresBoth._declares_fused_rule()
+    assert optimizers.AdamW._declares_fused_rule()
+    assert not optimizers.Optimizer._declares_fused_rule()
+    variables = [Variable(np.ones(3), name="a"), Variable(np.ones((2, 2)), name="b")]
+    grads = [np.ones(3), np.ones((2, 2))]
+    own = OwnFormula(learning_rate=0.1)
+    own.apply(grads, variables)
+    assert calls == [(3,), (2, 2)] and not own._groups
+    np.testing.assert_allclose(variables[0].numpy(), 0.8)
+    both = DeclaresBoth(learning_rate=0.1)
+    both.apply(grads, variables)
+    assert both._groups and calls == [(3,), (2, 2)]  # grouped, fused: no plain call
+    np.testing.assert_allclose(variables[1].numpy(), 0.7)
 
 
 @pytest.mark.parametrize("make", [m for n, m in OPTIMIZERS if n not in NEVER_GROUPED],
