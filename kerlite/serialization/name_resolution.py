@@ -205,6 +205,11 @@ def _package_objects(package):
     return _BY_PACKAGE[package]
 
 
+def exported_by(package, obj):
+    """True if kerlite's ``package`` exports ``obj`` itself under its own name."""
+    return _package_objects(package).get(getattr(obj, "__name__", None)) is obj
+
+
 def builtin_objects(module=None):
     """Public kerlite classes by name; ``module`` (as Keras writes it, e.g.
     ``"keras.metrics"``) is searched first, so a metric and a loss of the same name are
