@@ -74,3 +74,17 @@ def test_model_classes_are_saved_under_keras_names():
         pass
 
     assert serialization_lib._public_module(Functional) is None
+
+
+def test_public_functions_of_the_modeling_packages_are_modeling_functions():
+    """A file may name any public function of these packages: each must be one of
+    kerlite's activations, losses, metrics, initializers... (no helper leaks in)."""
+    import importlib
+
+    from kerlite.serialization.name_resolution import _FUNCTION_PACKAGES
+
+    modeling = tuple(_FUNCTION_PACKAGES.values())
+    for package in modeling:
+        for name, value in vars(importlib.import_module(package)).items():
+            if inspect.isfunction(value) and not name.startswith("_"):
+                assert value.__module__.startswith(modeling), (package, name)
