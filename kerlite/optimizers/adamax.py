@@ -26,7 +26,8 @@ class Adamax(Optimizer):
         return (("momentum", 0.0), ("norm", 0.0))
 
     def update_step(self, gradient, variable, learning_rate):
-        """m moves towards g; u = max(beta_2 u, |g|); w = w - lr m / ((1 - beta_1**t)(u + eps))."""
+        """m moves towards g, u = max(beta_2 u, |g|), w steps by lr m / (u + eps),
+        bias-corrected by 1 - beta_1**t."""
         t = self._step_number()
         m, u = self._slots[id(variable)]
         m.assign_add((gradient - m) * (1 - self.beta_1))

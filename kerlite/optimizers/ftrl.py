@@ -57,11 +57,11 @@ class Ftrl(Optimizer):
         """n and z as in the module docstring; w is the closed-form minimiser."""
         accumulator, linear = self._slots[id(variable)]
         power = -self.learning_rate_power
-        shrunk_gradient = gradient + variable * (2 * self.l2_shrinkage_regularization_strength)
+        shrinkage = 2 * self.l2_shrinkage_regularization_strength
+        shrunk_gradient = gradient + variable * shrinkage
         new_accumulator = accumulator + ops.square(gradient)
-        linear.assign_add(shrunk_gradient - (ops.power(new_accumulator, power)
-                                             - ops.power(accumulator, power))
-                          / learning_rate * variable)
+        scale_change = ops.power(new_accumulator, power) - ops.power(accumulator, power)
+        linear.assign_add(shrunk_gradient - scale_change / learning_rate * variable)
         l2 = self.l2_regularization_strength + self.beta / (2.0 * learning_rate)
         quadratic = ops.power(new_accumulator, power) / learning_rate + 2 * l2
         l1 = self.l1_regularization_strength
