@@ -16,10 +16,15 @@ same functions); this module adds the switches Keras 3 keeps here:
   epoch of ``fit``/``evaluate``/``predict``) for quick debugging runs. Also read, as in
   Keras, from the ``KERAS_MAX_EPOCHS`` / ``KERAS_MAX_STEPS_PER_EPOCH`` environment
   variables when kerlite is imported.
+- ``use_fast_paths(False)`` / ``with fast_paths(False):`` (kerlite only): run the plain
+  code a learner reads instead of the fused fast paths (same numbers, slower); also
+  ``KERLITE_FAST_PATHS=0``. The list of fast paths is in ``kerlite.common.fast_paths``.
 """
 
 import os
 
+from kerlite.common.fast_paths import enabled as fast_paths_enabled
+from kerlite.common.fast_paths import fast_paths, use_fast_paths
 from kerlite.arrays import backend, image_data_format, set_backend, set_image_data_format
 from kerlite.dtypes import epsilon, floatx, set_epsilon, set_floatx
 from kerlite.safe_loading import (enable_unsafe_deserialization, get_load_limits,
@@ -39,6 +44,7 @@ __all__ = [
     "enable_interactive_logging", "disable_interactive_logging",
     "is_interactive_logging_enabled", "max_epochs", "set_max_epochs",
     "max_steps_per_epoch", "set_max_steps_per_epoch", "set_load_limits", "get_load_limits",
+    "use_fast_paths", "fast_paths", "fast_paths_enabled",
 ]
 
 

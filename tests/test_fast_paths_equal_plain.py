@@ -3,8 +3,10 @@
 kerlite keeps a few speed-ups in the main path; each is checked here against the plain
 version a reader would write:
 
-- optimizers update small variables as one flat buffer (``flat_group.py``); the plain
-  path (``Optimizer.group_small_variables = False``) updates each variable on its own;
+- kerlite's optimizers run ``_fused_update_step`` (in place, few passes) instead of the
+  plain ``update_step`` written with ops (fast paths switched off), and update small
+  variables as one flat buffer (``flat_group.py``) unless
+  ``Optimizer.group_small_variables = False``;
 - ``Dense`` with relu/sigmoid/tanh/linear is one fused op (``fused_dense.py``); plain:
   ``activation(ops.matmul(x, W) + b)``, values and gradients;
 - the sparse cross-entropy along the last axis never builds a one-hot matrix; plain:
@@ -25,6 +27,8 @@ import kerlite as keras
 from kerlite import GradientTape, activations, layers, ops, optimizers
 from kerlite.autodiff import Tensor
 from kerlite.autodiff.variable import Variable
+from kerlite.common.fast_paths import fast_paths
+from kerlite.layers.core.fused_dense import FUSED_ACTIVATIONS
 from kerlite.layers.core.fused_dense import dense as fused_dense
 from kerlite.ops.crossentropy import sparse_categorical_crossentropy
 from kerlite.optimizers.flat_group import SMALL
@@ -127,6 +131,62 @@ def test_flat_group_equals_per_variable_updates(make, dtype, request):
     assert_same(fast_state, plain_state, rtol=0)
 
 
+@pytest.mark.parametrize("make", [m for _, m in OPTIMIZERS], ids=[n for n, _ in OPTIMIZERS])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fused_rule_equals_plain_update_step(make, dtype):
+    """The default fast path (fused rule, flat groups) against ``update_step`` written
+    with ops, over several steps (weight decay, clipping, EMA and gradient accumulation
+    in the cases that set them)."""
+    shapes = SHAPES if dtype == "float32" else SHAPES[:-1]
+    fast, fast_state, fast_optimizer = run_steps(make, True, shapes, steps=5, dtype=dtype)
+    with fast_paths(False):
+        plain, plain_state, plain_optimizer = run_steps(make, True, shapes, steps=5,
+                                                        dtype=dtype)
+    assert fast_optimizer._uses_fast_path() and not plain_optimizer._groups
+    rtol = 2e-5 if dtype == "float32" else 1e-12
+    for step_fast, step_plain in zip(fast, plain):
+        assert_same(step_fast, step_plain, rtol=rtol)
+    assert_same(fast_state, plain_state, rtol=rtol)
+
+
+def test_the_fused_rule_is_used_only_where_its_class_declares_it():
+    """No module-name switch: a class of any module gets the fused rule if it declares
+    it next to its update_step (or inherits both); one that overrides only update_step
+    runs its own formula on every variable whole, never its parent's fused rule."""
+    calls = []
+
+    class OwnFormula(optimizers.SGD):
+        def update_step(self, gradient, variable, learning_rate):
+            calls.append(variable.shape)
+            variable.assign_sub(gradient * (2 * learning_rate))
+
+    class OnlyNewDefaults(optimizers.Adam):
+        def __init__(self, **kwargs):
+            super().__init__(learning_rate=0.5, **kwargs)
+
+    class DeclaresBoth(OwnFormula):
+        def update_step(self, gradient, variable, learning_rate):
+            variable.assign_sub(gradient * learning_rate)
+
+        def _fused_update_step(self, gradient, variable, learning_rate):
+            variable.data -= gradient * variable.data.dtype.type(learning_rate)
+
+    assert not OwnFormula._declares_fused_rule()
+    assert OnlyNewDefaults._declares_fused_rule() and DeclaresBoth._declares_fused_rule()
+    assert optimizers.AdamW._declares_fused_rule()
+    assert not optimizers.Optimizer._declares_fused_rule()
+    variables = [Variable(np.ones(3), name="a"), Variable(np.ones((2, 2)), name="b")]
+    grads = [np.ones(3), np.ones((2, 2))]
+    own = OwnFormula(learning_rate=0.1)
+    own.apply(grads, variables)
+    assert calls == [(3,), (2, 2)] and not own._groups
+    np.testing.assert_allclose(variables[0].numpy(), 0.8)
+    both = DeclaresBoth(learning_rate=0.1)
+    both.apply(grads, variables)
+    assert both._groups and calls == [(3,), (2, 2)]  # grouped, fused: no plain call
+    np.testing.assert_allclose(variables[1].numpy(), 0.7)
+
+
 @pytest.mark.parametrize("make", [m for n, m in OPTIMIZERS if n not in NEVER_GROUPED],
                          ids=[n for n, _ in OPTIMIZERS if n not in NEVER_GROUPED])
 def test_flat_group_step_with_a_missing_gradient(make):
@@ -225,7 +285,7 @@ def test_fused_dense_equals_plain(activation, input_shape, use_bias):
     x = rng.normal(size=input_shape).astype("float32") * 2
     layer = layers.Dense(6, activation=activation, use_bias=use_bias)
     layer.build(input_shape)
-    assert layer._fused_activation == activation  # the fused op is the one under test
+    assert FUSED_ACTIVATIONS[layer.activation] == activation  # the fused op is under test
     kernel = layer.kernel.numpy()
     bias = rng.normal(size=6).astype("float32")
     if use_bias:
@@ -245,6 +305,8 @@ def test_fused_dense_equals_plain(activation, input_shape, use_bias):
     plain_out, plain_grads = value_and_grads(plain, x, kernel, bias)
     np.testing.assert_allclose(fused_out, plain_out, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(layer(x).numpy(), plain_out, rtol=1e-6, atol=1e-6)
+    with fast_paths(False):  # Dense.call's own plain lines
+        np.testing.assert_allclose(layer(x).numpy(), plain_out, rtol=1e-6, atol=1e-6)
     for name, a, b in zip(("x", "kernel", "bias"), fused_grads, plain_grads):
         if name == "bias" and not use_bias:
             continue
@@ -281,9 +343,49 @@ def test_dense_with_own_activation_is_not_fused_and_still_right():
     layer = layers.Dense(3, activation=my_relu)
     x = np.random.default_rng(5).normal(size=(4, 2)).astype("float32")
     layer.build((4, 2))
-    assert layer._fused_activation is None
+    assert layer.activation not in FUSED_ACTIVATIONS
     expected = 2 * np.maximum(x @ layer.kernel.numpy() + layer.bias.numpy(), 0)
     np.testing.assert_allclose(layer(x).numpy(), expected, rtol=1e-6)
+    with fast_paths(False):
+        np.testing.assert_allclose(layer(x).numpy(), expected, rtol=1e-6)
+
+
+DENSE_ACTIVATIONS = FUSED_DENSE + ["softmax", "gelu", "elu", None]
+
+
+@pytest.mark.parametrize("activation", DENSE_ACTIVATIONS)
+def test_dense_call_fast_path_equals_plain_call(activation):
+    """``Dense.call`` with the fast paths on and switched off: the same values and the
+    same gradients (input, kernel, bias) for every activation, fused or not."""
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=(2, 3, 5)).astype("float32")
+    layer = layers.Dense(4, activation=activation)
+    layer.build(x.shape)
+    layer.bias.assign(rng.normal(size=4).astype("float32"))
+    results = []
+    for enabled in (True, False):
+        with fast_paths(enabled):
+            inputs = Tensor(x.copy())
+            with GradientTape() as tape:
+                tape.watch(inputs)
+                out = layer(inputs)
+                total = ops.sum(out * np.linspace(-1, 1, out.size).reshape(out.shape))
+            grads = tape.gradient(total, [inputs, layer.kernel, layer.bias])
+        results.append([out.numpy()] + [g.numpy() for g in grads])
+    for name, fast, plain in zip(("outputs", "inputs", "kernel", "bias"), *results):
+        np.testing.assert_allclose(fast, plain, rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+def test_the_switch_is_visible_and_restored():
+    assert keras.config.fast_paths_enabled()
+    with keras.config.fast_paths(False):
+        assert not keras.config.fast_paths_enabled()
+    assert keras.config.fast_paths_enabled()
+    keras.config.use_fast_paths(False)
+    try:
+        assert not keras.config.fast_paths_enabled()
+    finally:
+        keras.config.use_fast_paths(True)
 
 
 # --- sparse cross-entropy: no one-hot == one-hot, written with ops ---------------------
@@ -487,3 +589,55 @@ def test_elementwise_loss_equals_plain(name):
         lambda p: PLAIN_LOSSES[name](y_true, p), y_pred)
     np.testing.assert_allclose(fast_out, plain_out, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(fast_grad, plain_grad, rtol=1e-4, atol=1e-6)
+
+
+# --- the layers' own call, with the switch on and off ----------------------------------
+def layer_value_and_grads(layer, x, enabled):
+    with fast_paths(enabled):
+        inputs = Tensor(x.copy())
+        with GradientTape() as tape:
+            tape.watch(inputs)
+            out = layer(inputs)
+            out = out[0] if isinstance(out, (list, tuple)) else out
+            total = ops.sum(out * np.linspace(-1, 1, out.size).reshape(out.shape))
+        grads = tape.gradient(total, [inputs] + layer.trainable_weights)
+    return [out.numpy()] + [g.numpy() for g in grads]
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda: layers.Conv2D(3, 3, activation="relu", padding="same"), (2, 5, 5, 2)),
+    (lambda: layers.Conv2D(3, 2, activation="tanh", strides=2), (2, 6, 6, 2)),
+    (lambda: layers.Conv2D(4, 3, data_format="channels_first"), (2, 2, 5, 5)),
+    (lambda: layers.Conv1D(3, 2, activation="relu", padding="causal"), (2, 6, 2)),
+    (lambda: layers.Conv2D(4, 3, groups=2, use_bias=False), (1, 5, 5, 4)),
+    (lambda: layers.LSTM(3, return_sequences=True), (2, 4, 3)),
+    (lambda: layers.GRU(3, return_state=True), (2, 4, 3)),
+    (lambda: layers.SimpleRNN(3, go_backwards=True), (2, 4, 3)),
+], ids=["conv_relu", "conv_tanh", "conv_channels_first", "conv1d_causal",
+        "conv_groups", "lstm", "gru", "simple_rnn"])
+def test_layer_call_fast_path_equals_plain_call(make, shape):
+    rng = np.random.default_rng(13)
+    x = rng.normal(size=shape).astype("float32")
+    layer = make()
+    layer.build(shape)
+    for weight in layer.trainable_weights:
+        weight.assign(rng.normal(size=weight.shape).astype("float32") * 0.5)
+    fast = layer_value_and_grads(layer, x, True)
+    plain = layer_value_and_grads(layer, x, False)
+    names = ["outputs", "inputs"] + [w.name for w in layer.trainable_weights]
+    for name, a, b in zip(names, fast, plain):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+def test_recurrent_layer_skips_its_fused_op_when_switched_off(monkeypatch):
+    layer = layers.LSTM(2)
+    layer.build((1, 3, 2))
+    calls = []
+    original = layer.cell.run_sequence
+    monkeypatch.setattr(layer.cell, "run_sequence",
+                        lambda *a, **k: calls.append(1) or original(*a, **k))
+    x = np.ones((1, 3, 2), "float32")
+    layer(x)
+    with fast_paths(False):
+        layer(x)
+    assert calls == [1]

@@ -5,7 +5,9 @@ The references below are written from the papers and the formulas Keras 3 docume
 Each test runs a few steps on variables of several shapes (a scalar, a vector, a
 matrix, a 3-d array and one large enough to be updated on its own, outside the
 optimizer's flat group) with fixed gradients, and compares every variable after every
-step. No Keras needed: these tests guard the formulas wherever kerlite runs.
+step. No Keras needed: these tests guard the formulas wherever kerlite runs. The main
+tests run twice: on the fused in-place rules (the fast path, the default) and on the
+plain ``update_step`` written with ``kerlite.ops`` (fast paths switched off).
 """
 
 import math
@@ -14,6 +16,7 @@ import numpy as np
 import pytest
 
 from kerlite import optimizers
+from kerlite.common.fast_paths import fast_paths
 from kerlite.autodiff.variable import Variable
 from kerlite.optimizers import schedules
 from kerlite.optimizers.flat_group import SMALL
@@ -399,15 +402,22 @@ def run_case(cls, arguments, ref_cls, dtype="float64", seed=0, shapes=SHAPES,
     return ours, reference
 
 
+@pytest.fixture(params=["fast", "plain"])
+def update_path(request):
+    """The test runs on the fused rule (fast paths on) and on the plain update_step."""
+    with fast_paths(request.param == "fast"):
+        yield request.param
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
-def test_update_rule_matches_numpy_reference(case):
+def test_update_rule_matches_numpy_reference(case, update_path):
     _, cls, arguments, ref_cls = case
     ours, reference = run_case(cls, arguments, ref_cls)
     assert_same_history(ours, reference)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
-def test_update_rule_in_float32(case):
+def test_update_rule_in_float32(case, update_path):
     """The same rule on float32 variables: the dtype stays, the numbers agree to float32
     precision (small shapes, so the test stays quick)."""
     _, cls, arguments, ref_cls = case
@@ -435,7 +445,7 @@ OPTION_CASES = [case for case in CASES if "_" not in case[0] or case[0] == "sgd_
 @pytest.mark.parametrize("options", SHARED_OPTIONS,
                          ids=lambda o: "+".join(f"{k}={v}" for k, v in o.items()))
 @pytest.mark.parametrize("case", OPTION_CASES, ids=[case[0] for case in OPTION_CASES])
-def test_clipping_weight_decay_and_loss_scale(case, options):
+def test_clipping_weight_decay_and_loss_scale(case, options, update_path):
     _, cls, arguments, ref_cls = case
     arguments = dict(arguments, **options)
     ours, reference = run_case(cls, arguments, ref_cls, shapes=[(), (3,), (4, 5), (6,)])
@@ -460,7 +470,7 @@ def _options_id(options):
 
 @pytest.mark.parametrize("options", AVERAGING_OPTIONS, ids=_options_id)
 @pytest.mark.parametrize("case", AVERAGING_CASES, ids=[c[0] for c in AVERAGING_CASES])
-def test_moving_average_and_gradient_accumulation(case, options):
+def test_moving_average_and_gradient_accumulation(case, options, update_path):
     _, cls, arguments, ref_cls = case
     ours, reference = run_case(cls, dict(arguments, **options), ref_cls,
                                shapes=[(), (3,), (4, 5), (2, 3, 4)], steps=6)

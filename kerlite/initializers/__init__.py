@@ -8,13 +8,13 @@ from kerlite.initializers.random_initializers import (GlorotNormal, GlorotUnifor
                                                       Orthogonal, OrthogonalInitializer,
                                                       RandomNormal, RandomUniform,
                                                       TruncatedNormal, VarianceScaling)
-from kerlite.common.naming import to_snake_case
+from kerlite.common.naming import to_snake_case as _to_snake_case
 
 _CLASSES = (Constant, Zeros, Ones, Identity, RandomNormal, RandomUniform, TruncatedNormal,
             VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform,
             LecunNormal, Orthogonal)
 _BY_NAME = {cls.__name__: cls for cls in _CLASSES}
-_BY_NAME.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
+_BY_NAME.update({_to_snake_case(cls.__name__): cls for cls in _CLASSES})
 _BY_NAME.update({"zero": Zeros, "one": Ones, "uniform": RandomUniform,
                  "normal": RandomNormal, "IdentityInitializer": Identity,
                  "OrthogonalInitializer": Orthogonal})

@@ -48,7 +48,7 @@ from kerlite.losses import (binary_crossentropy, binary_focal_crossentropy,
                             mean_absolute_percentage_error, mean_squared_error,
                             mean_squared_logarithmic_error, poisson,
                             sparse_categorical_crossentropy, squared_hinge)
-from kerlite.common.naming import to_snake_case
+from kerlite.common.naming import to_snake_case as _to_snake_case
 
 _CLASSES = (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
             TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, AUC, Precision, Recall,
@@ -74,7 +74,7 @@ _FUNCTIONS = (accuracy, binary_accuracy, categorical_accuracy, sparse_categorica
               poisson, hinge, squared_hinge, categorical_hinge, huber, log_cosh,
               binary_focal_crossentropy, categorical_focal_crossentropy)
 ALL_OBJECTS = {obj.__name__: obj for obj in _CLASSES + _FUNCTIONS}
-ALL_OBJECTS.update({to_snake_case(cls.__name__): cls for cls in _SNAKE_CASE_CLASSES})
+ALL_OBJECTS.update({_to_snake_case(cls.__name__): cls for cls in _SNAKE_CASE_CLASSES})
 ALL_OBJECTS.update(mse=mean_squared_error, MSE=mean_squared_error,
                    mae=mean_absolute_error, MAE=mean_absolute_error,
                    mape=mean_absolute_percentage_error,
@@ -87,7 +87,7 @@ ALL_OBJECTS.update(mse=mean_squared_error, MSE=mean_squared_error,
 # As in Keras, every class is also found by its snake_case name ("cosine_similarity",
 # "true_positives", "root_mean_squared_error"); a function of that name wins.
 for _cls in _CLASSES:
-    ALL_OBJECTS.setdefault(to_snake_case(_cls.__name__), _cls)
+    ALL_OBJECTS.setdefault(_to_snake_case(_cls.__name__), _cls)
 del _cls
 
 

@@ -4,12 +4,12 @@ Every op accepts Tensors, NumPy/CuPy arrays and Python numbers, returns a ``Tens
 and (while a GradientTape records) remembers its backward rule, written next to it.
 """
 
-from kerlite.ops.activations import (celu, elu, gelu, glu, hard_shrink, hard_sigmoid,
-                                     hard_silu, hard_swish, hard_tanh, leaky_relu,
-                                     log_sigmoid, mish, relu, relu6, selu, sigmoid, silu,
-                                     soft_shrink, softplus, softsign, sparse_plus,
-                                     sparse_sigmoid, sparsemax, squareplus, swish,
-                                     tanh_shrink, threshold)
+from kerlite.ops.activation_ops import (celu, elu, gelu, glu, hard_shrink, hard_sigmoid,
+                                        hard_silu, hard_swish, hard_tanh, leaky_relu,
+                                        log_sigmoid, mish, relu, relu6, selu, sigmoid, silu,
+                                        soft_shrink, softplus, softsign, sparse_plus,
+                                        sparse_sigmoid, sparsemax, squareplus, swish,
+                                        tanh_shrink, threshold)
 from kerlite.ops.arithmetic import (add, divide, floor_divide, maximum, minimum, mod,
                                     multiply, negative, power, subtract, true_divide)
 from kerlite.ops.comparison import (equal, greater, greater_equal, isclose, isfinite,
@@ -29,7 +29,7 @@ from kerlite.ops.indexing import (get_item, one_hot, slice, slice_update, take,
                                   take_along_axis, where)
 from kerlite.ops.joining import (concatenate, pad, repeat, split, stack, tile,
                                  unstack)
-from kerlite.ops.linalg import dot, einsum, matmul, outer, tensordot
+from kerlite.ops.products import dot, einsum, matmul, outer, tensordot
 from kerlite.ops.norms import moments, norm, normalize
 from kerlite.ops.reductions import (all, amax, amin, any, count_nonzero, cumsum, max,
                                     mean, min, prod, std, sum, var)
@@ -57,13 +57,15 @@ class _Unwrapped:
     a Tensor is never symbolic, and KerasTensor has operators of its own)."""
 
 
-# (`ops.dtype` returns a name, not a tensor: it answers for a KerasTensor directly.)
+# Every public callable imported above is an op: this file imports nothing else under a
+# public name (tests/test_no_module_name_switches.py checks it). `ops.dtype` returns a
+# name, not a tensor: it answers for a KerasTensor directly.
 for _name, _value in list(globals().items()):
-    if (callable(_value) and not _name.startswith("_") and _name != "dtype"
-            and getattr(_value, "__module__", "").startswith("kerlite.ops")):
+    if callable(_value) and not _name.startswith("_") and _name != "dtype":
         setattr(_Unwrapped, _name, staticmethod(_value))
         globals()[_name] = _symbolic_dispatch(_value)
 del _name, _value
 
 from kerlite.ops import image  # noqa: E402  (keras.ops.image: resize, affine_transform)
+from kerlite.ops import linalg  # noqa: E402  (keras.ops.linalg: det, inv, solve...)
 from kerlite.ops import nn  # noqa: E402  (keras.ops.nn: the same functions by that name)

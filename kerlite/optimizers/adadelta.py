@@ -6,7 +6,7 @@
     w = w + learning_rate * d
 """
 
-from kerlite import arrays
+from kerlite import arrays, ops
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -25,6 +25,16 @@ class Adadelta(Optimizer):
         return (("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0))
 
     def update_step(self, gradient, variable, learning_rate):
+        """Running means of g**2 (a) and of the squared steps (s) scale the step d."""
+        grad_average, delta_average = self._slots[id(variable)]
+        grad_average.assign(grad_average * self.rho + ops.square(gradient) * (1 - self.rho))
+        delta = (-ops.sqrt(delta_average + self.epsilon) * gradient
+                 / ops.sqrt(grad_average + self.epsilon))
+        delta_average.assign(delta_average * self.rho + ops.square(delta) * (1 - self.rho))
+        variable.assign_add(delta * learning_rate)
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         xp = arrays.get_array_module(gradient)
         f = variable.data.dtype.type
         rho, epsilon = f(self.rho), f(self.epsilon)

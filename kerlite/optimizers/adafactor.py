@@ -16,7 +16,7 @@ the weights (rms(w)), so the rule needs each variable whole: no flat group.
 
 import math
 
-from kerlite import arrays
+from kerlite import arrays, ops
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -72,6 +72,26 @@ class Adafactor(Optimizer):
         self.built = True
 
     def update_step(self, gradient, variable, learning_rate):
+        """The factored second moments r, c (or v for vectors), then the relative step."""
+        r, c, v = self._slots[id(variable)]
+        t = self._step_number()
+        rho = min(learning_rate, 1 / math.sqrt(t))
+        alpha = max(self.epsilon_2, float(_ops_rms(variable))) * rho
+        beta = 1 - t ** self.beta_2_decay
+        squared = ops.square(gradient) + self.epsilon_1
+        if len(variable.shape) >= 2:
+            r.assign(r * beta + ops.mean(squared, axis=-1) * (1 - beta))
+            c.assign(c * beta + ops.mean(squared, axis=-2) * (1 - beta))
+            row = r / ops.mean(r, axis=-1, keepdims=True)
+            v.assign(ops.expand_dims(row, -1) * ops.expand_dims(c, -2))
+        else:
+            v.assign(v * beta + squared * (1 - beta))
+        u = gradient / ops.sqrt(v)
+        u = u / max(1.0, float(_ops_rms(u)) / self.clip_threshold)
+        variable.assign_sub(u * alpha)
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type
@@ -110,3 +130,8 @@ def _rms(array):
     """Root mean square of a whole array, as a Python float."""
     flat = array.reshape(-1)
     return math.sqrt(float(flat @ flat) / flat.size) if flat.size else 0.0
+
+
+def _ops_rms(x):
+    """Root mean square of a whole tensor, with ops (the plain path's rms)."""
+    return ops.sqrt(ops.mean(ops.square(x)))

@@ -4,7 +4,7 @@
     w = w - learning_rate * g / sqrt(a + epsilon)
 """
 
-from kerlite import arrays
+from kerlite import arrays, ops
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -24,6 +24,14 @@ class Adagrad(Optimizer):
         return (("accumulator", self.initial_accumulator_value),)
 
     def update_step(self, gradient, variable, learning_rate):
+        """a = a + g**2;  w = w - lr g / sqrt(a + epsilon)."""
+        accumulator = self._slots[id(variable)][0]
+        accumulator.assign_add(ops.square(gradient))
+        variable.assign_sub(
+            gradient / ops.sqrt(accumulator + self.epsilon) * learning_rate)
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type

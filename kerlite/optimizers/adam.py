@@ -8,7 +8,7 @@
 
 import math
 
-from kerlite import arrays
+from kerlite import arrays, ops
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -38,6 +38,21 @@ class Adam(Optimizer):
         return names + (("velocity_hat", 0.0),) if self.amsgrad else names
 
     def update_step(self, gradient, variable, learning_rate):
+        """m and v move towards g and g**2; w moves by alpha * m / (sqrt(v) + epsilon)."""
+        t = self._step_number()
+        slots = self._slots[id(variable)]
+        m, v = slots[0], slots[1]
+        alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        m.assign_add((gradient - m) * (1 - self.beta_1))
+        v.assign_add((ops.square(gradient) - v) * (1 - self.beta_2))
+        if self.amsgrad:
+            v_hat = slots[2]
+            v_hat.assign(ops.maximum(v_hat, v))
+            v = v_hat
+        variable.assign_sub(m / (ops.sqrt(v) + self.epsilon) * alpha)
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type

@@ -5,7 +5,7 @@
     w = w - learning_rate * m / ((1 - beta_1**t) * (u + epsilon))
 """
 
-from kerlite import arrays
+from kerlite import arrays, ops
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -26,6 +26,17 @@ class Adamax(Optimizer):
         return (("momentum", 0.0), ("norm", 0.0))
 
     def update_step(self, gradient, variable, learning_rate):
+        """m moves towards g, u = max(beta_2 u, |g|), w steps by lr m / (u + eps),
+        bias-corrected by 1 - beta_1**t."""
+        t = self._step_number()
+        m, u = self._slots[id(variable)]
+        m.assign_add((gradient - m) * (1 - self.beta_1))
+        u.assign(ops.maximum(u * self.beta_2, ops.abs(gradient)))
+        variable.assign_sub(
+            m / ((u + self.epsilon) * (1 - self.beta_1 ** t)) * learning_rate)
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         xp = arrays.get_array_module(gradient)
         f = variable.data.dtype.type
         t = self._step_number()

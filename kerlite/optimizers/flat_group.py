@@ -14,7 +14,7 @@ SMALL = 1 << 18  # variables with fewer elements than this (256 Ki) join the gro
 
 
 class FlatGroup:
-    """Stands in for one variable in ``update_step``: ``data`` is the flat buffer."""
+    """Stands in for one variable in ``_fused_update_step``: ``data`` is the flat buffer."""
 
     def __init__(self, variables, slot_variables, xp):
         self.members = list(variables)
@@ -37,7 +37,7 @@ class FlatGroup:
 
 
 class _SlotBuffer:
-    """A flat slot buffer (what ``update_step`` reads as ``slot.data``)."""
+    """A flat slot buffer (what ``_fused_update_step`` reads as ``slot.data``)."""
 
     def __init__(self, data):
         self.data = data

@@ -9,7 +9,7 @@ Each weight keeps an accumulator n (sum of squared gradients) and a linear term 
     n = n_new
 """
 
-from kerlite import arrays
+from kerlite import arrays, ops
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -54,6 +54,22 @@ class Ftrl(Optimizer):
         return (("accumulator", self.initial_accumulator_value), ("linear", 0.0))
 
     def update_step(self, gradient, variable, learning_rate):
+        """n and z as in the module docstring; w is the closed-form minimiser."""
+        accumulator, linear = self._slots[id(variable)]
+        power = -self.learning_rate_power
+        shrinkage = 2 * self.l2_shrinkage_regularization_strength
+        shrunk_gradient = gradient + variable * shrinkage
+        new_accumulator = accumulator + ops.square(gradient)
+        scale_change = ops.power(new_accumulator, power) - ops.power(accumulator, power)
+        linear.assign_add(shrunk_gradient - scale_change / learning_rate * variable)
+        l2 = self.l2_regularization_strength + self.beta / (2.0 * learning_rate)
+        quadratic = ops.power(new_accumulator, power) / learning_rate + 2 * l2
+        l1 = self.l1_regularization_strength
+        variable.assign((ops.clip(linear, -l1, l1) - linear) / quadratic)
+        accumulator.assign(new_accumulator)
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type

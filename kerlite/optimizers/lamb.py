@@ -8,7 +8,7 @@ The trust ratio r makes each variable move by about ``lr`` times its own size, w
 keeps very large batches stable (You et al., 2019, arXiv:1904.00962).
 """
 
-from kerlite import arrays
+from kerlite import arrays, ops
 from kerlite.optimizers.optimizer import Optimizer, _l2
 
 
@@ -40,6 +40,21 @@ class Lamb(Optimizer):
         return False
 
     def update_step(self, gradient, variable, learning_rate):
+        """Adam's step u, scaled by the trust ratio ||w|| / ||u||."""
+        t = self._step_number()
+        m, v = self._slots[id(variable)]
+        m.assign_add((gradient - m) * (1 - self.beta_1))
+        v.assign_add((ops.square(gradient) - v) * (1 - self.beta_2))
+        m_hat = m / (1 - self.beta_1 ** t)
+        v_hat = v / (1 - self.beta_2 ** t)
+        update = m_hat / (ops.sqrt(v_hat) + self.epsilon)
+        w_norm = float(ops.sqrt(ops.sum(ops.square(variable))))
+        u_norm = float(ops.sqrt(ops.sum(ops.square(update))))
+        trust_ratio = w_norm / u_norm if w_norm > 0 and u_norm > 0 else 1.0
+        variable.assign_sub(update * (trust_ratio * learning_rate))
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type

@@ -6,7 +6,7 @@ Every entry moves by exactly ``lr`` (or not at all), so Lion wants a learning ra
 3-10x smaller than Adam's; it keeps one slot (momentum) where Adam keeps two.
 """
 
-from kerlite import arrays
+from kerlite import arrays, ops
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -36,6 +36,14 @@ class Lion(Optimizer):
         return (("momentum", 0.0),)
 
     def update_step(self, gradient, variable, learning_rate):
+        """w = w - lr sign(beta_1 m + (1 - beta_1) g);  m = beta_2 m + (1 - beta_2) g."""
+        m = self._slots[id(variable)][0]
+        variable.assign_sub(
+            ops.sign(m * self.beta_1 + gradient * (1 - self.beta_1)) * learning_rate)
+        m.assign(m * self.beta_2 + gradient * (1 - self.beta_2))
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type

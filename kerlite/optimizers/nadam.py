@@ -5,7 +5,7 @@
     w = w - learning_rate * m_hat / (sqrt(v / (1 - beta_2**t)) + epsilon)
 """
 
-from kerlite import arrays
+from kerlite import arrays, ops
 from kerlite.optimizers.optimizer import Optimizer
 
 class Nadam(Optimizer):
@@ -37,6 +37,21 @@ class Nadam(Optimizer):
         super()._update_all(grads, variables, learning_rate)
 
     def update_step(self, gradient, variable, learning_rate):
+        """Adam's m and v, with a Nesterov look-ahead m_hat and bias-corrected v."""
+        t = self._step_number()
+        u_t = self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
+        u_next = self.beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
+        u_product = float(self._u_product.numpy())  # u_1 ... u_t (this step's included)
+        m, v = self._slots[id(variable)]
+        m.assign_add((gradient - m) * (1 - self.beta_1))
+        v.assign_add((ops.square(gradient) - v) * (1 - self.beta_2))
+        m_hat = (m * (u_next / (1 - u_product * u_next))
+                 + gradient * ((1 - u_t) / (1 - u_product)))
+        v_hat = v / (1 - self.beta_2 ** t)
+        variable.assign_sub(m_hat / (ops.sqrt(v_hat) + self.epsilon) * learning_rate)
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         xp = arrays.get_array_module(gradient)
         f = variable.data.dtype.type
         t = self._step_number()

@@ -6,15 +6,24 @@ Each step (``apply``) does what Keras 3 does, in this order:
 2. clip them (``clipnorm`` per variable, else ``global_clipnorm`` over all of them, else
    ``clipvalue``);
 3. decoupled weight decay: ``w -= w * weight_decay * learning_rate``;
-4. the subclass's ``update_step(gradient, variable, learning_rate)`` for each variable;
+4. the subclass's ``update_step(gradient, variable, learning_rate)`` for each variable:
+   its paper's formula, written with ``kerlite.ops`` (see "The fast path" below);
 5. with ``use_ema``, the moving averages ``a = m a + (1 - m) w`` (m = 0 on the first
    step), copied into the weights every ``ema_overwrite_frequency`` steps and by
    ``finalize_variable_values`` (which ``fit`` calls at its end);
 6. the variables' constraints, then ``iterations += 1``.
 
-Updates change ``variable.data`` in place with few passes over the arrays (``out=``
-arguments, preallocated scratch buffers), since the optimizer touches every weight every
-step and dominates the time of wide models.
+The fast path. The optimizer touches every weight every step and dominates the time of
+wide models, so kerlite's own optimizers also carry ``_fused_update_step``: the same
+formula as ``update_step`` done in place on the arrays, with few passes (``out=``
+arguments, scratch buffers), and with the small variables updated together as one flat
+buffer (``flat_group.py``). It is used when both hold:
+- the fast paths are on (``kerlite.config.use_fast_paths``, ``kerlite.common.fast_paths``);
+- the class declares its fused rule for itself: ``_fused_update_step`` is defined in the
+  same class as the ``update_step`` that runs. A subclass that writes its own
+  ``update_step`` (a user's formula) therefore never runs its parent's fused rule.
+``group_small_variables = False`` keeps the fused rule but without flat groups. Every
+optimizer's two paths give the same numbers (tests/test_fast_paths_equal_plain.py).
 """
 
 import math
@@ -24,17 +33,18 @@ import warnings
 from kerlite import arrays, dtypes
 from kerlite.autodiff.tensor import Tensor
 from kerlite.autodiff.variable import Variable
-from kerlite.optimizers.flat_group import make_groups
+from kerlite.common import fast_paths
 from kerlite.common.naming import to_snake_case, unique_name
+from kerlite.optimizers.flat_group import make_groups
 
 
 class Optimizer:
     """Base class of all optimizers (SGD, RMSprop, Adam, ...).
 
-    ``group_small_variables`` (default True) is the switch of the flat-buffer fast path
-    (``flat_group.py``): set it to False on an optimizer before its first step, or on
-    ``Optimizer`` for all of them, and every variable is updated on its own by the plain
-    ``update_step``. Both give the same numbers (tests/test_fast_paths_equal_plain.py).
+    A subclass writes ``update_step`` (and ``_slot_names`` for its state); the fast path
+    is explained in this module's docstring. ``group_small_variables`` (default True)
+    switches its flat buffers: set it to False on an optimizer before its first step, or
+    on ``Optimizer`` for all of them, and the fused rule sees every variable on its own.
 
     Args:
         learning_rate: a float or a ``LearningRateSchedule`` (or any callable of the step).
@@ -183,7 +193,8 @@ class Optimizer:
             self._slots[id(variable)] = tuple(
                 self.add_variable_from_reference(variable, slot_name, initial)
                 for slot_name, initial in self._slot_names())
-        if self.group_small_variables and self._updates_elementwise():
+        if (self.group_small_variables and self._uses_fast_path()
+                and self._updates_elementwise()):
             self._groups, self._grouped = make_groups(variables, self._slots)
             for group in self._groups:
                 self._slots[id(group)] = group.slots
@@ -202,11 +213,24 @@ class Optimizer:
                 self._accumulators[id(variable)] = self.add_variable_from_reference(
                     variable, "gradient_accumulator")
 
+    @classmethod
+    def _declares_fused_rule(cls):
+        """True if the class whose ``update_step`` runs also defines ``_fused_update_step``
+        (the same formula in place): then that rule may stand in for it."""
+        for klass in cls.__mro__:
+            if "update_step" in vars(klass):
+                return "_fused_update_step" in vars(klass)
+        return False
+
+    def _uses_fast_path(self):
+        """The fused rule runs if the fast paths are on and the class declares one."""
+        return fast_paths.enabled() and self._declares_fused_rule()
+
     def _updates_elementwise(self):
-        """True if ``update_step`` is one of kerlite's own, which update each entry from
-        the same entry of the gradient and slots: then small variables can share one
-        flat update. A subclass's own ``update_step`` sees every variable whole."""
-        return type(self).update_step.__module__.startswith("kerlite.optimizers.")
+        """True if the fused rule updates each entry from the same entry of the gradient
+        and slots, so small variables can share one flat update. A rule that needs each
+        variable whole (norms, row means: Lamb, Adafactor) says False."""
+        return True
 
     def _slot_names(self):
         """(name, initial value) of the state each variable needs; none by default."""
@@ -310,25 +334,35 @@ class Optimizer:
             variable.assign(self._averages[id(average)].data)
 
     def _update_all(self, grads, variables, learning_rate):
-        slots = self._slots
+        """Step 4: ``update_step`` for each variable, or the fast path."""
+        for variable in variables:
+            if id(variable) not in self._slots:
+                raise ValueError(
+                    f"Unknown variable {variable.path!r}: this optimizer was built for "
+                    "other variables. Use one optimizer per model (or rebuild it).")
+        if self._uses_fast_path():
+            self._fused_update_all(grads, variables, learning_rate)
+            return
+        for grad, variable in zip(grads, variables):
+            self.update_step(grad, variable, learning_rate)
+
+    def _fused_update_all(self, grads, variables, learning_rate):
+        """The fast path: one fused update per flat group whose members all have a
+        gradient, then the fused rule for every other variable on its own."""
         by_id = {id(v): g for g, v in zip(grads, variables)}
         done = set()
         for group in self._groups:
             flat_grad = group.gather(by_id)
-            if flat_grad is not None:  # all members have gradients: one update
-                self.update_step(flat_grad, group, learning_rate)
+            if flat_grad is not None:
+                self._fused_update_step(flat_grad, group, learning_rate)
                 done.update(id(v) for v in group.members)
         for grad, variable in zip(grads, variables):
-            if id(variable) in done:
-                continue
-            if id(variable) not in slots:
-                raise ValueError(
-                    f"Unknown variable {variable.path!r}: this optimizer was built for "
-                    "other variables. Use one optimizer per model (or rebuild it).")
-            self.update_step(grad, variable, learning_rate)
+            if id(variable) not in done:
+                self._fused_update_step(grad, variable, learning_rate)
 
     def update_step(self, gradient, variable, learning_rate):
-        """Update ``variable.data`` in place from the raw ``gradient`` array."""
+        """Update ``variable`` (``assign``, ``assign_sub``...) from its ``gradient`` (an
+        array): the optimizer's formula, written with ``kerlite.ops``."""
         raise NotImplementedError(
             f"{type(self).__name__} must implement update_step(gradient, variable, "
             "learning_rate).")

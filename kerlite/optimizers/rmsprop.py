@@ -6,7 +6,7 @@
 accumulates the steps before applying them.
 """
 
-from kerlite import arrays
+from kerlite import arrays, ops
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -40,6 +40,26 @@ class RMSprop(Optimizer):
         return tuple(names)
 
     def update_step(self, gradient, variable, learning_rate):
+        """v = rho v + (1 - rho) g**2;  w = w - lr g / sqrt(v + epsilon)."""
+        slots = self._slots[id(variable)]
+        v = slots[0]
+        v.assign(v * self.rho + ops.square(gradient) * (1 - self.rho))
+        if self.centered:
+            average = slots[-1]
+            average.assign(average * self.rho + gradient * (1 - self.rho))
+            denominator = v - ops.square(average) + self.epsilon
+        else:
+            denominator = v + self.epsilon
+        increment = gradient / ops.sqrt(denominator) * learning_rate
+        if self.momentum > 0:
+            m = slots[1]
+            m.assign(m * self.momentum + increment)
+            variable.assign_sub(m)
+        else:
+            variable.assign_sub(increment)
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         xp = arrays.get_array_module(gradient)
         w = variable.data
         f = w.dtype.type

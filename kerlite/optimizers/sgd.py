@@ -5,6 +5,7 @@
 Without momentum: w = w - learning_rate * g.
 """
 
+from kerlite import ops
 from kerlite.optimizers.optimizer import Optimizer
 
 
@@ -33,6 +34,19 @@ class SGD(Optimizer):
         return (("momentum", 0.0),) if self.momentum != 0 else ()
 
     def update_step(self, gradient, variable, learning_rate):
+        """m = momentum * m - lr * g;  w = w + m  (Nesterov: w + momentum * m - lr * g)."""
+        if self.momentum == 0:
+            variable.assign_sub(gradient * learning_rate)
+            return
+        m = self._slots[id(variable)][0]
+        m.assign(m * self.momentum - gradient * learning_rate)
+        if self.nesterov:
+            variable.assign_add(m * self.momentum - gradient * learning_rate)
+        else:
+            variable.assign_add(m)
+
+    def _fused_update_step(self, gradient, variable, learning_rate):
+        """The fast path: update_step in place (see optimizer.py)."""
         w = variable.data
         step = gradient * w.dtype.type(learning_rate)  # lr * g, a fresh array
         if self.momentum == 0:

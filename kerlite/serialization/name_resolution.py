@@ -142,6 +142,10 @@ _FUNCTION_PACKAGES = {
     "keras.regularizers": "kerlite.regularizers", "keras.constraints": "kerlite.constraints",
     "keras.optimizers": "kerlite.optimizers",
 }
+# The public functions of these packages are their modeling functions (relu, mse...;
+# the metrics also name the loss functions, as in Keras): helpers they use are imported
+# under private names (tests/test_no_module_name_switches.py checks it), and these three
+# are the packages' own lookup functions, never a model's.
 _NOT_FUNCTIONS_OF_MODELS = ("get", "serialize", "deserialize")
 
 
@@ -174,8 +178,7 @@ def lookup_function(config, custom_objects, module_objects):
     preferred = _FUNCTION_PACKAGES.get(module)
     for package in ([preferred] if preferred else []) + list(_FUNCTION_PACKAGES.values()):
         found = _package_objects(package).get(name)
-        if (inspect.isfunction(found) and found.__module__.startswith(package)
-                and name not in _NOT_FUNCTIONS_OF_MODELS):
+        if inspect.isfunction(found) and name not in _NOT_FUNCTIONS_OF_MODELS:
             return found
     raise TypeError(
         f"Could not locate function '{name}'. If it is your own function, pass "
@@ -203,6 +206,11 @@ def _package_objects(package):
             if not name.startswith("_") and callable(value)
         }
     return _BY_PACKAGE[package]
+
+
+def exported_by(package, obj):
+    """True if kerlite's ``package`` exports ``obj`` itself under its own name."""
+    return _package_objects(package).get(getattr(obj, "__name__", None)) is obj
 
 
 def builtin_objects(module=None):

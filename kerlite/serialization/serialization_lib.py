@@ -27,10 +27,8 @@ PLAIN_TYPES = (str, int, float, bool, type(None))
 def _public_module(cls):
     """``"keras.layers"`` for a kerlite layer class, ``None`` for a user's class."""
     module = cls.__module__
-    if cls.__name__ == "Functional" and module.startswith("kerlite."):
-        return "keras.src.models.functional"
-    if cls.__name__ in ("Sequential", "Model") and module.startswith("kerlite."):
-        return "keras"
+    if name_resolution.exported_by("kerlite.models", cls):
+        return "keras.src.models.functional" if cls.__name__ == "Functional" else "keras"
     for prefix, public in name_resolution.PUBLIC_MODULES:
         if module.startswith(prefix + ".") or module == prefix:
             return public
@@ -75,11 +73,20 @@ def _serialize_function(fn):
     if registered is not None:
         return {"module": fn.__module__, "class_name": "function",
                 "config": registered, "registered_name": registered}
-    if fn.__module__.startswith("kerlite."):
+    if _found_by_name(fn):
         # Built-in functions (activations, losses) are saved by name, as Keras does.
         return fn.__name__
     return {"module": fn.__module__, "class_name": "function",
             "config": fn.__name__, "registered_name": fn.__name__}
+
+
+def _found_by_name(fn):
+    """True if loading the bare name of ``fn`` gives ``fn`` itself back (a kerlite
+    activation, loss, metric...): then the name alone is what gets saved."""
+    try:
+        return resolve_function_name(fn.__name__) is fn
+    except (TypeError, ValueError):
+        return False
 
 
 def _serialize_instance(obj):

@@ -5,12 +5,14 @@ dot product of one kernel with the window under it, plus a bias:
 
     out[n, p, f] = activation(bias[f] + sum_{k,c} x[n, p*strides + k*dilation, c] * w[k, c, f])
 
-The kernel ``w`` has Keras's layout ``(*kernel_size, in_channels // groups, filters)``. The
-arithmetic (convolution + bias + relu) is one fused op, ``kerlite.ops.convolution.fused_conv``
-(im2col + one matrix product).
+The kernel ``w`` has Keras's layout ``(*kernel_size, in_channels // groups, filters)``. ``call``
+reads as convolution, bias, activation; with the fast paths on
+(``kerlite.common.fast_paths``) convolution + bias + relu run as one fused op,
+``kerlite.ops.convolution.fused_conv`` (im2col + one matrix product).
 """
 
 from kerlite import activations, arrays, constraints, initializers, ops, regularizers
+from kerlite.common import fast_paths
 from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.layer import Layer
 from kerlite.ops.convolution import fused_conv
@@ -82,7 +84,21 @@ class BaseConv(Layer):
             widths = [[0, 0], [0, 0], [0, 0]]
             widths[1 if self.channel_axis == -1 else 2] = [left, 0]
             inputs, padding = ops.pad(inputs, widths), "valid"
-        # conv + bias (+ relu) is one fused op; other activations come after it
+        if fast_paths.enabled():  # the same numbers with fewer ops: _fast_conv below
+            return self._fast_conv(inputs, padding)
+        outputs = ops.conv(inputs, self.kernel, self.strides, padding, self.data_format,
+                           self.dilation_rate)
+        if self.bias is not None:
+            bias = self.bias
+            if self.channel_axis != -1:  # channels_first: (filters, 1, ..., 1)
+                bias = ops.reshape(bias, (self.filters,) + (1,) * self.rank)
+            outputs = ops.add(outputs, bias)
+        if self.activation is not None:
+            outputs = self.activation(outputs)
+        return outputs
+
+    def _fast_conv(self, inputs, padding):
+        """conv + bias (+ kerlite's relu) as one op; other activations come after it."""
         relu = self.activation is activations.get("relu")
         outputs = fused_conv(inputs, self.kernel, self.bias, "relu" if relu else None,
                              self.strides, padding, self.data_format, self.dilation_rate)

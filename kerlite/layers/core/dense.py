@@ -1,8 +1,9 @@
 """Dense: the fully connected layer, ``output = activation(inputs @ kernel + bias)``."""
 
-from kerlite import activations, constraints, initializers, regularizers
+from kerlite import activations, constraints, initializers, ops, regularizers
+from kerlite.common import fast_paths
 from kerlite.graph.input_spec import InputSpec
-from kerlite.layers.core.fused_dense import FUSED_ACTIVATIONS, dense
+from kerlite.layers.core.fused_dense import fast_dense
 from kerlite.layers.layer import Layer
 
 
@@ -44,9 +45,6 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
-        name = getattr(self.activation, "__name__", None)
-        fusable = name in FUSED_ACTIVATIONS and activations.get(name) is self.activation
-        self._fused_activation = name if fusable else None
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -68,9 +66,12 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs):
-        if self._fused_activation is not None:
-            return dense(inputs, self.kernel, self.bias, self._fused_activation)
-        return self.activation(dense(inputs, self.kernel, self.bias))
+        if fast_paths.enabled():  # the same numbers in one op: layers/core/fused_dense.py
+            return fast_dense(inputs, self.kernel, self.bias, self.activation)
+        outputs = ops.matmul(inputs, self.kernel)
+        if self.bias is not None:
+            outputs = ops.add(outputs, self.bias)
+        return self.activation(outputs)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

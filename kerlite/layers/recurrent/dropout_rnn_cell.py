@@ -12,7 +12,7 @@ fused sequence ops (``ops.lstm``, ``ops.gru``) take these masks too (stacked, on
 gate), so a layer still runs the whole sequence in one op when training with dropout.
 """
 
-from kerlite import ops, random
+from kerlite import activations, ops, random
 from kerlite.ops.recurrent import fused_activation_name
 
 
@@ -104,9 +104,21 @@ class DropoutRNNCell:
 
     def _fused_activation_names(self):
         """Activation names the fused op knows, or None (then the RNN loops over ``call``)."""
-        names = [fused_activation_name(self.activation)]
+        names = [_builtin_activation_name(self.activation)]
         if hasattr(self, "recurrent_activation"):
-            names.append(fused_activation_name(self.recurrent_activation))
+            names.append(_builtin_activation_name(self.recurrent_activation))
         return None if None in names else names
+
+
+def _builtin_activation_name(function):
+    """The name of one of kerlite's own activation functions, if the fused ops know it:
+    the name must give back this very function in ``kerlite.activations`` (a user's own
+    function named "tanh" is not kerlite's tanh, so its cell loops step by step)."""
+    if function is None:
+        return "linear"
+    name = fused_activation_name(getattr(function, "__name__", None) or "?")
+    if name is None or activations.get(name) is not function:
+        return None
+    return name
 
 

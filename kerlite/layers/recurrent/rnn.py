@@ -5,7 +5,8 @@ and says how big its states are (``state_size``). ``RNN(cell)`` feeds it the ste
 (batch, time, features) input one after the other, so a student can write a cell with
 ``kerlite.ops`` and get a trainable recurrent layer. The built-in cells (SimpleRNNCell,
 LSTMCell, GRUCell) also offer ``run_sequence``: the whole loop as one fused op with a
-hand-written backward pass, used when their activations allow it.
+hand-written backward pass, used when their activations allow it and the fast paths
+(``kerlite.common.fast_paths``) are on; else the loop below calls the cell step by step.
 
 Inputs, states and outputs may be nested (the "RNNs with list/dict inputs" guide): a
 tuple of sequences ``(batch, time, ...)`` reaches the cell as a tuple of steps, and a
@@ -22,6 +23,7 @@ import inspect
 
 from kerlite import dtypes, ops
 from kerlite.autodiff.variable import Variable
+from kerlite.common import fast_paths
 from kerlite.graph import nest
 from kerlite.layers.output_spec import is_shape
 from kerlite.layers.layer import Layer
@@ -156,7 +158,7 @@ class RNN(Layer):
         """Returns (last_output, outputs, states); outputs in processing order."""
         run_sequence = getattr(self.cell, "run_sequence", None)
         result = None
-        if run_sequence is not None:
+        if run_sequence is not None and fast_paths.enabled():  # the sequence as one op
             result = run_sequence(sequences, initial_state, mask=mask,
                                   go_backwards=self.go_backwards, training=training)
         if result is None:

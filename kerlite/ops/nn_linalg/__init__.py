@@ -1,12 +1,12 @@
 """The neural-network, linear-algebra and structural ``keras.ops``: normalisations and
-attention (nn.py), matrix decompositions and solvers (linalg.py), and loops, segment
+attention (nn.py), matrix decompositions and solvers (matrices.py), and loops, segment
 reductions, scatters and patches (structural.py), and Fourier transforms on
 (real, imag) pairs (fft.py)."""
 
 from kerlite.ops.nn_linalg.fft import fft, fft2, ifft2, irfft, istft, rfft, stft
-from kerlite.ops.nn_linalg.linalg import (cholesky, cholesky_inverse, det, eig, eigh, inv,
-                                          logdet, lstsq, lu_factor, matrix_rank, pinv,
-                                          qr, slogdet, solve, solve_triangular, svd)
+from kerlite.ops.nn_linalg.matrices import (cholesky, cholesky_inverse, det, eig, eigh, inv,
+                                            logdet, lstsq, lu_factor, matrix_rank, pinv, qr,
+                                            slogdet, solve, solve_triangular, svd)
 from kerlite.ops.nn_linalg.nn import (batch_normalization, cdist, depth_to_space,
                                       dot_product_attention, in_top_k,
                                       layer_normalization, multi_hot, psnr,

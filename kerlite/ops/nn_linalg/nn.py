@@ -15,7 +15,7 @@ from kerlite.ops.arithmetic import add, multiply, subtract
 from kerlite.ops.core import cast
 from kerlite.ops.elementwise import log, rsqrt, sqrt, square
 from kerlite.ops.indexing import where
-from kerlite.ops.linalg import einsum
+from kerlite.ops.products import einsum
 from kerlite.ops.reductions import mean, sum
 from kerlite.ops.shape import expand_dims, reshape, transpose
 from kerlite.ops.softmax import softmax

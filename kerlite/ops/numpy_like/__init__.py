@@ -1,14 +1,14 @@
 """More of keras.ops' NumPy-like functions: extra elementwise maths, statistics and the
 nan* reductions, array building and rearranging, integer ops and window functions."""
 
-from kerlite.ops.numpy_like.arrays import (angle, append, argpartition, array,
-                                           array_split, conj, conjugate, copy, cross,
-                                           diag, diagflat, diagonal, dsplit, dstack,
-                                           empty, empty_like, fliplr, flipud, geomspace,
-                                           hsplit, hstack, imag, inner, kron, logspace,
-                                           meshgrid, nonzero, real, roll, rot90, select,
-                                           trapezoid, unique, unravel_index, vander, vdot,
-                                           vsplit, vstack)
+from kerlite.ops.numpy_like.arranging import (angle, append, argpartition, array,
+                                              array_split, conj, conjugate, copy, cross,
+                                              diag, diagflat, diagonal, dsplit, dstack,
+                                              empty, empty_like, fliplr, flipud, geomspace,
+                                              hsplit, hstack, imag, inner, kron, logspace,
+                                              meshgrid, nonzero, real, roll, rot90, select,
+                                              trapezoid, unique, unravel_index, vander,
+                                              vdot, vsplit, vstack)
 from kerlite.ops.numpy_like.elementwise import (arccos, arccosh, arcsin, arcsinh, arctan2,
                                                 arctanh, cbrt, cosh, deg2rad, divide_no_nan,
                                                 erfc, erfinv, exp2, fabs, fmax, fmin, fmod,

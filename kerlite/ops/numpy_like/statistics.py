@@ -203,7 +203,7 @@ def ptp(x, axis=None, keepdims=False):
 
 def trace(x, offset=0, axis1=0, axis2=1):
     """The sum of the ``offset`` diagonal over ``axis1`` and ``axis2``."""
-    from kerlite.ops.numpy_like.arrays import diagonal
+    from kerlite.ops.numpy_like.arranging import diagonal
 
     return _red.sum(diagonal(x, offset=offset, axis1=axis1, axis2=axis2), axis=-1)
 
@@ -394,7 +394,7 @@ def histogram(x, bins=10, range=None):
 def corrcoef(x):
     """Pearson correlation coefficients between the rows of ``x``."""
     from kerlite.ops.elementwise import sqrt
-    from kerlite.ops.linalg import matmul
+    from kerlite.ops.products import matmul
     from kerlite.ops.shape import transpose
 
     x = float_tensor(x)
@@ -402,7 +402,7 @@ def corrcoef(x):
         x = reshape(x, (1, -1))
     centred = subtract(x, _red.mean(x, axis=1, keepdims=True))
     cov = matmul(centred, transpose(centred))
-    from kerlite.ops.numpy_like.arrays import diagonal
+    from kerlite.ops.numpy_like.arranging import diagonal
 
     scale = sqrt(diagonal(cov))
     out = divide(divide(cov, reshape(scale, (-1, 1))), reshape(scale, (1, -1)))
@@ -414,7 +414,7 @@ def correlate(x1, x2, mode="valid"):
     "same" or "full" output length, as NumPy)."""
     from kerlite.ops.indexing import take
     from kerlite.ops.joining import pad
-    from kerlite.ops.linalg import matmul
+    from kerlite.ops.products import matmul
 
     from kerlite.ops.numpy_like.elementwise import _float_pair
 

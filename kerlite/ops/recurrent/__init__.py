@@ -12,7 +12,7 @@ layer call, not one per time step:
 Keras semantics: ``go_backwards`` reads the sequence from the end and returns the outputs in
 that (reversed) order; a ``mask`` of shape (batch, time) skips padded steps: the state is
 carried through unchanged and the output repeats the previous one. Activations are given by
-name (see ``fused_activation_name``); the layers fall back to a cell loop for other ones.
+name (``gate_activations.py``); the layers fall back to a cell loop for other ones.
 
 Dropout: ``recurrent_dropout_mask`` (batch, units) multiplies the previous state before its
 product; LSTM and GRU also take ``input_dropout_mask`` (batch, features) for the inputs, and
@@ -20,7 +20,7 @@ either mask per gate, (gates, batch, n), as Keras 3 draws them with ``recurrent_
 (see ``gate_dropout.GateDropoutProduct``).
 """
 
-from kerlite.ops.recurrent.activations import ACTIVATIONS, fused_activation_name
+from kerlite.ops.recurrent.gate_activations import ACTIVATIONS, fused_activation_name
 from kerlite.ops.recurrent.gru import gru
 from kerlite.ops.recurrent.lstm import lstm
 from kerlite.ops.recurrent.simple_rnn import simple_rnn

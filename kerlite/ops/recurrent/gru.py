@@ -1,7 +1,7 @@
 """gru: the gated recurrent unit over a whole sequence (both reset_after forms), with BPTT."""
 
 from kerlite.autodiff.tensor import record
-from kerlite.ops.recurrent.activations import activation_pair
+from kerlite.ops.recurrent.gate_activations import activation_pair
 from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct
 from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, finish_gradients,
                                             time_major, time_slice)

@@ -13,7 +13,7 @@ Two arrangements keep the per-step loop short (a Python loop pays per array call
 
 from kerlite.autodiff.tensor import record
 from kerlite.arrays import get_array_module
-from kerlite.ops.recurrent.activations import activation_pair
+from kerlite.ops.recurrent.gate_activations import activation_pair
 from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct
 from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, finish_gradients,
                                             time_major, time_slice)

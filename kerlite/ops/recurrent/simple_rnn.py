@@ -1,7 +1,7 @@
 """simple_rnn: the fully-connected recurrent layer over a whole sequence, with BPTT."""
 
 from kerlite.autodiff.tensor import record
-from kerlite.ops.recurrent.activations import activation_pair
+from kerlite.ops.recurrent.gate_activations import activation_pair
 from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct
 from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, finish_gradients,
                                             time_major, time_slice)

@@ -14,7 +14,7 @@ import numpy
 from kerlite.autodiff.tensor import array_of, record, Tensor
 from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import float_tensor, unbroadcast
-from kerlite.ops.linalg import matmul
+from kerlite.ops.products import matmul
 
 
 def _T(a):

@@ -41,16 +41,10 @@ ACTIVATIONS = {
 }
 
 
-def fused_activation_name(activation):
-    """The name under which the fused ops know ``activation`` (None: not supported)."""
-    if activation is None:
+def fused_activation_name(name):
+    """``name`` if the fused ops know that activation (None: linear), else None."""
+    if name is None:
         return "linear"
-    if isinstance(activation, str):
-        name = activation
-    elif getattr(activation, "__module__", "").startswith("kerlite."):
-        name = getattr(activation, "__name__", "")  # a user's own "tanh" is not trusted
-    else:
-        return None
     return name if name in ACTIVATIONS else None
 
 

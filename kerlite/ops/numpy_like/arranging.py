@@ -315,7 +315,7 @@ def kron(x1, x2):
 def inner(x1, x2):
     """The sum of products over the last axes of x1 and x2 (a product for scalars)."""
     from kerlite.ops._helpers import tensors
-    from kerlite.ops.linalg import tensordot
+    from kerlite.ops.products import tensordot
 
     a, b = tensors(x1, x2)
     if a.ndim == 0 or b.ndim == 0:
