@@ -25,13 +25,14 @@ import os
 
 from kerlite.common.fast_paths import enabled as fast_paths_enabled
 from kerlite.common.fast_paths import fast_paths, use_fast_paths
+from kerlite.common.io_utils import (disable_interactive_logging, enable_interactive_logging,
+                                     is_interactive_logging_enabled)
 from kerlite.arrays import backend, image_data_format, set_backend, set_image_data_format
 from kerlite.dtypes import epsilon, floatx, set_epsilon, set_floatx
 from kerlite.safe_loading import (enable_unsafe_deserialization, get_load_limits,
                                   set_load_limits, unsafe_deserialization_enabled)
 
 _settings = {
-    "interactive_logging": True,
     "max_epochs": int(os.environ["KERAS_MAX_EPOCHS"])
     if "KERAS_MAX_EPOCHS" in os.environ else None,
     "max_steps_per_epoch": int(os.environ["KERAS_MAX_STEPS_PER_EPOCH"])
@@ -46,20 +47,6 @@ __all__ = [
     "max_steps_per_epoch", "set_max_steps_per_epoch", "set_load_limits", "get_load_limits",
     "use_fast_paths", "fast_paths", "fast_paths_enabled",
 ]
-
-
-def enable_interactive_logging():
-    """Print progress bars and summaries to standard output (the default)."""
-    _settings["interactive_logging"] = True
-
-
-def disable_interactive_logging():
-    """Send progress bars and summaries to the ``"kerlite"`` logger instead of printing."""
-    _settings["interactive_logging"] = False
-
-
-def is_interactive_logging_enabled():
-    return _settings["interactive_logging"]
 
 
 def max_epochs():

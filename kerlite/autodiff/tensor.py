@@ -57,9 +57,7 @@ class Tensor:
 
     @property
     def T(self):
-        from kerlite import ops
-
-        return ops.transpose(self)
+        return _ops().transpose(self)
 
     def numpy(self):
         """A NumPy copy of the values (from the GPU if needed)."""
@@ -103,14 +101,10 @@ class Tensor:
     __hash__ = object.__hash__
 
     def astype(self, dtype):
-        from kerlite import ops
-
-        return ops.cast(self, dtype)
+        return _ops().cast(self, dtype)
 
     def reshape(self, *shape):
-        from kerlite import ops
-
-        return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+        return _ops().reshape(self, shape[0] if len(shape) == 1 else shape)
 
     def __getitem__(self, key):
         return _ops().get_item(self, key)
@@ -198,16 +192,23 @@ class Tensor:
         return _ops().logical_not(self)
 
 
-_OPS_MODULE = []
+# Tensor's operators are kerlite.ops functions, but autodiff sits below ops in the import
+# order: kerlite/ops/__init__.py hands its functions over when it is imported
+# (``use_ops``), so this module never imports ops. ``import kerlite`` always does that.
+_OPS = []
+
+
+def use_ops(namespace):
+    """Called once by ``kerlite.ops``: the functions Tensor's operators run (``add`` for
+    ``a + b``, ``matmul`` for ``a @ b``, ``get_item`` for ``a[i]``...)."""
+    _OPS[:] = [namespace]
 
 
 def _ops():
-    """kerlite.ops, imported on first use (it imports this module) and then cached."""
-    if not _OPS_MODULE:
-        from kerlite.ops import _Unwrapped
-
-        _OPS_MODULE.append(_Unwrapped)
-    return _OPS_MODULE[0]
+    if not _OPS:
+        raise RuntimeError("A Tensor's operators need kerlite.ops: run `import kerlite` "
+                           "before using them.")
+    return _OPS[0]
 
 
 def array_of(value):

@@ -28,9 +28,7 @@ class Variable(Tensor):
                     f"Received: initializer={initializer!r}, shape=None"
                 )
             if isinstance(initializer, str):
-                from kerlite import initializers
-
-                initializer = initializers.get(initializer)
+                initializer = _initializer_named(initializer)
             value = initializer(tuple(shape), dtype=dtypes.standardize_dtype(dtype))
         else:
             value = initializer
@@ -103,3 +101,22 @@ class Variable(Tensor):
             f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, "
             f"value={body}>"
         )
+
+
+# An initializer may be given by name ("zeros", "glorot_uniform"), as in Keras. The names
+# live in kerlite.initializers, above autodiff in the import order: that package hands
+# its lookup over when it is imported (``use_initializer_lookup``), so this module never
+# imports it. ``import kerlite`` always does.
+_INITIALIZER_LOOKUP = []
+
+
+def use_initializer_lookup(get):
+    """Called once by ``kerlite.initializers`` with its ``get`` (name -> initializer)."""
+    _INITIALIZER_LOOKUP[:] = [get]
+
+
+def _initializer_named(name):
+    if not _INITIALIZER_LOOKUP:
+        raise RuntimeError(f"The initializer {name!r} is given by name, which needs "
+                           "kerlite.initializers: run `import kerlite` first.")
+    return _INITIALIZER_LOOKUP[0](name)

@@ -8,19 +8,32 @@ line, as Keras 3 routes them to its logger: useful in scripts and batch jobs.
 import logging
 import sys
 
-from kerlite import config
-
 LOGGER = logging.getLogger("kerlite")
+_interactive = [True]  # keras.config re-exports the three switches below
+
+
+def enable_interactive_logging():
+    """Print progress bars and summaries to standard output (the default)."""
+    _interactive[0] = True
+
+
+def disable_interactive_logging():
+    """Send progress bars and summaries to the ``"kerlite"`` logger instead of printing."""
+    _interactive[0] = False
+
+
+def is_interactive_logging_enabled():
+    return _interactive[0]
 
 
 def message_stream():
     """The stream progress bars write to: ``sys.stdout``, or the logger's line stream."""
-    return sys.stdout if config.is_interactive_logging_enabled() else _LOG_LINES
+    return sys.stdout if is_interactive_logging_enabled() else _LOG_LINES
 
 
 def print_msg(text):
     """Print ``text`` (a finished message), or log it when interactive logging is off."""
-    if config.is_interactive_logging_enabled():
+    if is_interactive_logging_enabled():
         print(text, end="" if text.endswith("\n") else "\n")
     else:
         for line in text.rstrip("\n").split("\n"):

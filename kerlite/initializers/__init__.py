@@ -63,3 +63,9 @@ def get(identifier):
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+
+
+# keras.Variable("zeros", shape=...) finds initializers by name through this lookup.
+from kerlite.autodiff import variable as _variable  # noqa: E402
+
+_variable.use_initializer_lookup(get)

@@ -66,6 +66,11 @@ for _name, _value in list(globals().items()):
         globals()[_name] = _symbolic_dispatch(_value)
 del _name, _value
 
+# Tensor's Python operators (a + b, a @ b, a[i]) run these (see autodiff/tensor.py).
+from kerlite.autodiff import tensor as _tensor  # noqa: E402
+
+_tensor.use_ops(_Unwrapped)
+
 from kerlite.ops import image  # noqa: E402  (keras.ops.image: resize, affine_transform)
 from kerlite.ops import linalg  # noqa: E402  (keras.ops.linalg: det, inv, solve...)
 from kerlite.ops import nn  # noqa: E402  (keras.ops.nn: the same functions by that name)
