@@ -173,14 +173,15 @@ def unplaced(graph):
 
 
 def dot(graph):
-    """The layers as a Graphviz digraph: one box per layer, an arrow per used layer below."""
+    """The layers as a Graphviz digraph, lowest at the bottom: an arrow from a layer to each
+    layer below that it imports (only the nearest, so the picture stays readable)."""
     uses = set()
     for name, targets in graph.items():
         for target, _, _ in targets:
             a, b = layer_of(name), layer_of(target)
             if a is not None and b is not None and a != b:
                 uses.add((a, b))
-    lines = ["digraph kerlite_layers {", "  rankdir=BT; node [shape=box, fontname=Helvetica];"]
+    lines = ["digraph kerlite_layers {", "  rankdir=TB; node [shape=box, fontname=Helvetica];"]
     for rank, (title, prefixes) in enumerate(LAYERS):
         names = [p.replace("kerlite.", "") for p in prefixes]
         label = title if names == [title] else title + "\\n(" + ", ".join(names) + ")"
