@@ -11,7 +11,7 @@ functions or run loops (``cond``, ``scan``...) cannot be saved or loaded at all.
 """
 
 from kerlite import safe_loading
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.graph.dispatch import symbolic_dispatch  # noqa: F401  (re-exported)
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.layer import Layer

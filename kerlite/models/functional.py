@@ -7,7 +7,7 @@ model, so a model can be used as a layer (nested models, ensembles).
 """
 
 from kerlite import ops
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.graph.call_context import CallContext
 from kerlite.graph.input_spec import InputSpec, assert_input_compatibility
 from kerlite.graph.keras_tensor import KerasTensor

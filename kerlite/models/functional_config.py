@@ -9,7 +9,7 @@ same, nested models included). On loading, index i is the i-th call replayed her
 """
 
 from kerlite import safe_loading
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.graph.keras_tensor import KerasTensor
 
 

@@ -16,7 +16,7 @@ import types
 
 import numpy
 
-from kerlite.trainers.structure import flatten, map_structure
+from kerlite.common.nest import flatten, map_structure
 from kerlite.common.py_dataset import PyDataset
 
 
@@ -38,6 +38,8 @@ def unpack(batch):
 
 
 def _to_array(value):
+    if value is None:  # no targets, no sample weights
+        return None
     if hasattr(value, "_parents"):  # a kerlite Tensor
         return value.numpy()
     array = numpy.asarray(value)
@@ -148,7 +150,7 @@ def _take(data, part):
 
 
 def _rows(array, part):
-    if not array.ndim:
+    if array is None or not array.ndim:
         return array
     if isinstance(part, slice):
         return array[part]
@@ -255,6 +257,6 @@ def split_validation(x, y, sample_weight, validation_split):
             f"Training data contains {total} samples, which is not enough to split it "
             f"into a training and a validation set with validation_split="
             f"{validation_split}.")
-    train = map_structure(lambda a: a[:split_at], data)
-    validation = map_structure(lambda a: a[split_at:], data)
+    train = map_structure(lambda a: None if a is None else a[:split_at], data)
+    validation = map_structure(lambda a: None if a is None else a[split_at:], data)
     return train, validation

@@ -8,6 +8,7 @@ the weights, update the metrics. Everything else here moves data in and logs out
 import warnings
 
 from kerlite import arrays, dtypes, optimizers
+from kerlite.common.nest import map_structure
 from kerlite.autodiff.gradients import backpropagate
 from kerlite.autodiff.tensor import Tensor, _Recording
 from kerlite.metrics.reduction_metrics import Mean
@@ -15,7 +16,6 @@ from kerlite.trainers.compile_utils import (CompileLoss, CompileMetrics,
                                             check_compile_arguments)
 from kerlite.trainers.data_adapter import check_class_weight, class_weight_to_sample_weight
 from kerlite.trainers.loops import Loops
-from kerlite.trainers.structure import map_structure
 
 
 class Trainer(Loops):
@@ -252,7 +252,7 @@ class Trainer(Loops):
 
     def _predict_batch(self, x):
         outputs = self(self._as_model_input(x), training=False)
-        return map_structure(arrays.to_numpy, outputs)
+        return map_structure(lambda v: None if v is None else arrays.to_numpy(v), outputs)
 
     # --- the batch methods ----------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
@@ -332,7 +332,7 @@ _WORKERS_MOVED = ("`max_queue_size`, `workers` and `use_multiprocessing` are arg
 
 
 def _input_tensor(value):
-    if isinstance(value, Tensor):
+    if value is None or isinstance(value, Tensor):
         return value
     array = arrays.convert_to_array(value)
     if array.dtype.kind == "f" and array.dtype != dtypes.floatx():
