@@ -9,8 +9,8 @@ import warnings
 
 from kerlite import arrays, dtypes, optimizers
 from kerlite.common.nest import map_structure
-from kerlite.autodiff.gradients import backpropagate
-from kerlite.autodiff.tensor import Tensor, _Recording
+from kerlite.autodiff.gradient_tape import GradientTape
+from kerlite.autodiff.tensor import Tensor
 from kerlite.metrics.reduction_metrics import Mean
 from kerlite.trainers.compile_utils import (CompileLoss, CompileMetrics,
                                             check_compile_arguments)
@@ -218,20 +218,18 @@ class Trainer(Loops):
             self._loss_sources = (self._flatten_layers(), regularized)
 
     def _train_batch(self, x, y, sample_weight, variables):
-        """Forward while recording, loss, backpropagate, update, metrics."""
+        """One step, as a Keras user writes a custom ``train_step``: forward and loss
+        under a ``GradientTape``, its gradients, the optimizer's update, the metrics."""
         inputs = self._as_model_input(x)
         batch_size = _batch_size(inputs)
-        _Recording.depth += 1
-        try:
+        with GradientTape() as tape:
             y_pred = self._outputs(self(inputs, training=True))
             loss, y_true, weights = self._compute_loss(inputs, y, y_pred, sample_weight,
                                                        batch_size)
-        finally:
-            _Recording.depth -= 1
         if variables is None:  # the first call just built the model
             variables = self.trainable_weights
             self._cache_loss_sources()
-        grads = backpropagate(loss, variables)
+        grads = tape.gradient(loss, variables)
         self.optimizer.apply(grads, variables)
         self._update_metrics(loss, y_true, y_pred, weights, batch_size)
         return variables
@@ -245,9 +243,7 @@ class Trainer(Loops):
         self._update_metrics(loss, y_true, y_pred, weights, batch_size)
 
     def _update_metrics(self, loss, y_true, y_pred, weights, batch_size):
-        tracker = self._loss_tracker
-        tracker.total.data += loss.data * batch_size
-        tracker.count.data += batch_size
+        self._loss_tracker.update_state(loss.data, sample_weight=batch_size)
         self._compile_metrics.update_state(y_true, y_pred, weights)
 
     def _predict_batch(self, x):
