@@ -13,7 +13,7 @@ from kerlite.autodiff.gradient_tape import GradientTape
 from kerlite.autodiff.tensor import Tensor
 from kerlite.metrics.reduction_metrics import Mean
 from kerlite.trainers.compile_utils import (CompileLoss, CompileMetrics,
-                                            check_compile_arguments)
+                                            check_compile_arguments, per_output)
 from kerlite.trainers.data_adapter import check_class_weight, class_weight_to_sample_weight
 from kerlite.trainers.loops import Loops
 
@@ -165,31 +165,12 @@ class Trainer(Loops):
                 y_pred.values())
         return list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
 
-    def _per_output(self, value, count, what):
-        if count == 1 and not isinstance(value, (list, tuple, dict)):
-            return [value]
-        if isinstance(value, dict):
-            names = self._output_names(count)
-            missing = [name for name in names if name not in value]
-            if what == "y" and len(missing) == count:
-                raise ValueError(f"The keys of the target dict {sorted(value)} match none "
-                                 f"of the model's output names {names}.")
-            return [value.get(name) for name in names]
-        if isinstance(value, (list, tuple)) and count > 1:
-            if len(value) != count:
-                raise ValueError(f"The model has {count} outputs but {what} is a list of "
-                                 f"{len(value)} items. Pass one per output, or a dict "
-                                 "keyed by output name.")
-            return list(value)
-        if isinstance(value, (list, tuple)) and len(value) == 1:
-            return [value[0]]
-        return [value] * count
-
     def _compute_loss(self, x, y, y_pred, sample_weight, batch_size):
         if self._compile_loss is None:
             self._build_compile_objects(len(y_pred))
-        y_true = self._per_output(y, len(y_pred), "y")
-        weights = self._per_output(sample_weight, len(y_pred), "sample_weight")
+        names = self._compile_loss.output_names
+        y_true = per_output(y, names, "y")
+        weights = per_output(sample_weight, names, "sample_weight")
         loss = self._compile_loss(y_true, y_pred, weights, batch_size)
         for extra in self._extra_losses():  # add_loss values and weight regularizers
             loss = extra if loss is None else loss + extra
