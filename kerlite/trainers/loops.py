@@ -29,19 +29,35 @@ def _verbosity(verbose):
     return 1 if verbose == "auto" else verbose
 
 
-def _with_blas_policy(loop):
-    """Run ``loop`` under kerlite.perf.blas_threads's policy for this model's size,
-    with freed host buffers kept for the next step (see ``kerlite.perf.host_allocator``)."""
+def _with_speed_policies(loop):
+    """Run ``loop`` under kerlite.perf's policies, chosen once and remembered: freed
+    host buffers kept for the next step (once per process, ``perf/host_allocator.py``)
+    and the BLAS thread count (once per model, ``perf/blas_threads.py``). Both
+    documents say how to opt out."""
 
     @functools.wraps(loop)
     def wrapper(self, *args, **kwargs):
-        if arrays.backend() == "numpy":
-            host_allocator.keep_freed_buffers()
-        sizes = [int(v.data.size) for v in self.weights]
-        with blas_threads.blas_thread_limit(max(sizes, default=0)):
+        choice = self.__dict__.get("_blas_threads_choice")
+        if choice is None or choice[0] != blas_threads.generation:
+            choice = _choose_speed_policies(self)
+        if choice[1] is None:
+            return loop(self, *args, **kwargs)
+        with blas_threads.limit_threads(choice[1]):
             return loop(self, *args, **kwargs)
 
     return wrapper
+
+
+def _choose_speed_policies(model):
+    """(setting generation, BLAS threads) for ``model``; remembered once it has weights
+    (a subclassed model gets them in its first call, which may change the choice)."""
+    if arrays.backend() == "numpy":
+        host_allocator.keep_freed_buffers()
+    sizes = [int(v.data.size) for v in model.weights]
+    choice = (blas_threads.generation, blas_threads.threads_for(max(sizes, default=0)))
+    if sizes:
+        model._blas_threads_choice = choice
+    return choice
 
 
 class Loops:
@@ -55,7 +71,7 @@ class Loops:
     ``on_train_end`` with the last epoch's logs, when training ended without an error.
     """
 
-    @_with_blas_policy
+    @_with_speed_policies
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto",
             callbacks=None, validation_split=0.0, validation_data=None, shuffle=True,
             class_weight=None, sample_weight=None, initial_epoch=0, steps_per_epoch=None,
@@ -133,7 +149,7 @@ class Loops:
                                 callbacks=callbacks, return_dict=True)
         return {"val_" + name: value for name, value in results.items()}
 
-    @_with_blas_policy
+    @_with_speed_policies
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto",
                  sample_weight=None, steps=None, callbacks=None, return_dict=False,
                  **kwargs):
@@ -163,7 +179,7 @@ class Loops:
         callbacks.on_test_end(self._logs())
         return self._results(return_dict)
 
-    @_with_blas_policy
+    @_with_speed_policies
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for every sample, as NumPy array(s) (a list for several
         outputs), computed batch by batch with ``training=False``."""
