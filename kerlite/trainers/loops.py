@@ -14,8 +14,7 @@ from kerlite import arrays, config
 from kerlite.perf import blas_threads, host_allocator
 from kerlite.callbacks.callback import Callback
 from kerlite.callbacks.callback_list import CallbackList
-from kerlite.trainers.data_adapter import split_validation, unpack
-from kerlite.trainers.epoch_iterator import EpochIterator
+from kerlite.trainers.data_adapter import EpochIterator, split_validation, unpack
 
 
 def _listens(callbacks, *hooks):

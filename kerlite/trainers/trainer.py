@@ -14,7 +14,7 @@ from kerlite.autodiff.tensor import Tensor
 from kerlite.metrics.reduction_metrics import Mean
 from kerlite.trainers.compile_utils import (CompileLoss, CompileMetrics,
                                             check_compile_arguments, per_output)
-from kerlite.trainers.data_adapter import check_class_weight, class_weight_to_sample_weight
+from kerlite.trainers.class_weights import check_class_weight, class_weight_to_sample_weight
 from kerlite.trainers.loops import Loops
 
 
