@@ -15,8 +15,6 @@ from kerlite.graph.keras_tensor import KerasTensor
 
 def _own_node_indices(model):
     """{(id(layer), original node index): index among this model's nodes of it}."""
-    from kerlite.models.functional import Functional
-
     own = {id(node) for node in model._nodes}
     mapping = {}
     for layer in model._operations:

@@ -2,7 +2,8 @@
 
 Each loop pulls batches from a data adapter, runs one step per batch (the steps are in
 ``trainer.py``) and tells the callbacks what happened. Batch-level logs are computed
-only when some callback listens for them, so a quiet ``fit`` costs nothing extra.
+only when some callback listens for them (``CallbackList.listens_to``), so a quiet
+``fit`` costs nothing extra per batch.
 """
 
 import functools
@@ -12,16 +13,9 @@ import numpy
 
 from kerlite import arrays, config
 from kerlite.perf import blas_threads, host_allocator
-from kerlite.callbacks.callback import Callback
 from kerlite.callbacks.callback_list import CallbackList
+from kerlite.trainers.class_weights import check_class_weight
 from kerlite.trainers.data_adapter import EpochIterator, split_validation, unpack
-
-
-def _listens(callbacks, *hooks):
-    """True if any callback overrides one of ``hooks`` (in its class or, as
-    LambdaCallback does, on the instance)."""
-    return any(getattr(type(c), hook) is not getattr(Callback, hook) or hook in vars(c)
-               for c in callbacks.callbacks for hook in hooks)
 
 
 def _verbosity(verbose):
@@ -92,7 +86,7 @@ class Loops:
             (x, y, sample_weight), validation_data = split_validation(
                 x, y, sample_weight, validation_split)
         if class_weight is not None:
-            self._check_class_weight(class_weight, y)
+            check_class_weight(class_weight, y, self._class_count())
         data = EpochIterator(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
                              class_weight)
         if not isinstance(callbacks, CallbackList):
@@ -100,8 +94,8 @@ class Loops:
                                      add_progbar=_verbosity(verbose) != 0, model=self,
                                      verbose=verbose, epochs=epochs,
                                      steps=data.num_batches)
-        batch_logs_wanted = _listens(callbacks, "on_train_batch_end", "on_batch_end")
-        batch_begin_wanted = _listens(callbacks, "on_train_batch_begin", "on_batch_begin")
+        batch_logs_wanted = callbacks.listens_to("on_train_batch_end", "on_batch_end")
+        batch_begin_wanted = callbacks.listens_to("on_train_batch_begin", "on_batch_begin")
         # A subclassed model creates its weights in its first call: then the variables
         # are collected after the first forward pass (see _train_batch).
         variables = self.trainable_weights if self.built and self.weights else None
@@ -163,13 +157,15 @@ class Loops:
             callbacks = CallbackList(callbacks, add_progbar=_verbosity(verbose) != 0,
                                      model=self, verbose=verbose, epochs=1,
                                      steps=data.num_batches)
-        batch_logs_wanted = _listens(callbacks, "on_test_batch_end")
+        batch_begin_wanted = callbacks.listens_to("on_test_batch_begin")
+        batch_logs_wanted = callbacks.listens_to("on_test_batch_end")
         self._cache_loss_sources()
         self.stop_evaluating = False
         callbacks.on_test_begin()
         self.reset_metrics()
         for step, (batch_x, batch_y, batch_weight) in data.epoch():
-            callbacks.on_test_batch_begin(step)
+            if batch_begin_wanted:
+                callbacks.on_test_batch_begin(step)
             self._test_batch(batch_x, batch_y, batch_weight)
             if batch_logs_wanted:
                 callbacks.on_test_batch_end(step, self._logs())
@@ -187,14 +183,18 @@ class Loops:
             callbacks = CallbackList(callbacks, add_progbar=_verbosity(verbose) != 0,
                                      model=self, verbose=verbose, epochs=1,
                                      steps=data.num_batches)
+        batch_begin_wanted = callbacks.listens_to("on_predict_batch_begin")
+        batch_end_wanted = callbacks.listens_to("on_predict_batch_end")
         self.stop_predicting = False
         callbacks.on_predict_begin()
         pieces = []
         for step, (batch_x, _, _) in data.epoch():
-            callbacks.on_predict_batch_begin(step)
+            if batch_begin_wanted:
+                callbacks.on_predict_batch_begin(step)
             outputs = self._predict_batch(batch_x)
             pieces.append(outputs)
-            callbacks.on_predict_batch_end(step, {"outputs": outputs})
+            if batch_end_wanted:
+                callbacks.on_predict_batch_end(step, {"outputs": outputs})
             if self.stop_predicting:
                 break
         callbacks.on_predict_end()

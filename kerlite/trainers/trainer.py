@@ -84,11 +84,6 @@ class Trainer(Loops):
             return legacy
         return y
 
-    def _check_class_weight(self, class_weight, y=None):
-        """Refuse, before any training, a ``class_weight`` that names classes the
-        targets cannot contain (Keras would silently ignore them)."""
-        check_class_weight(class_weight, y, self._class_count())
-
     def _class_count(self):
         """How many classes the (single) output can predict, or None if unknown."""
         try:
@@ -136,11 +131,9 @@ class Trainer(Loops):
         the other metrics alphabetically (Keras 2's useful list, not Keras 3's
         ``["loss", "compile_metrics"]``)."""
         metrics = self.metrics
-        losses = [m.name for m in metrics[:1 + len(self._loss_trackers())]]
+        trackers = self._compile_loss.trackers if self._compile_loss is not None else []
+        losses = [m.name for m in metrics[:1 + len(trackers)]]
         return losses + sorted(m.name for m in metrics[len(losses):])
-
-    def _loss_trackers(self):
-        return self._compile_loss.trackers if self._compile_loss is not None else []
 
     def reset_metrics(self):
         for metric in self.metrics:
@@ -165,7 +158,7 @@ class Trainer(Loops):
                 y_pred.values())
         return list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
 
-    def _compute_loss(self, x, y, y_pred, sample_weight, batch_size):
+    def _compute_loss(self, y, y_pred, sample_weight, batch_size):
         if self._compile_loss is None:
             self._build_compile_objects(len(y_pred))
         names = self._compile_loss.output_names
@@ -205,7 +198,7 @@ class Trainer(Loops):
         batch_size = _batch_size(inputs)
         with GradientTape() as tape:
             y_pred = self._outputs(self(inputs, training=True))
-            loss, y_true, weights = self._compute_loss(inputs, y, y_pred, sample_weight,
+            loss, y_true, weights = self._compute_loss(y, y_pred, sample_weight,
                                                        batch_size)
         if variables is None:  # the first call just built the model
             variables = self.trainable_weights
@@ -219,7 +212,7 @@ class Trainer(Loops):
         inputs = self._as_model_input(x)
         batch_size = _batch_size(inputs)
         y_pred = self._outputs(self(inputs, training=False))
-        loss, y_true, weights = self._compute_loss(inputs, y, y_pred, sample_weight,
+        loss, y_true, weights = self._compute_loss(y, y_pred, sample_weight,
                                                    batch_size)
         self._update_metrics(loss, y_true, y_pred, weights, batch_size)
 
@@ -242,7 +235,7 @@ class Trainer(Loops):
                 raise ValueError(
                     "Arguments `sample_weight` and `class_weight` cannot be specified "
                     "at the same time. Fold the class weights into the sample weights.")
-            self._check_class_weight(class_weight, y)
+            check_class_weight(class_weight, y, self._class_count())
             sample_weight = class_weight_to_sample_weight(y, class_weight)
         self.reset_metrics()
         self._cache_loss_sources()
