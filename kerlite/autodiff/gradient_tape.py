@@ -3,6 +3,7 @@
 from kerlite.autodiff.gradients import backpropagate
 from kerlite.common import nest
 from kerlite.autodiff.tensor import Tensor, _Recording
+from kerlite.autodiff.variable import Variable
 
 
 class GradientTape:
@@ -56,8 +57,6 @@ class GradientTape:
     def _watches(self, source):
         """Whether this tape gives ``source`` a gradient: a watched tensor, or any
         trainable Variable when ``watch_accessed_variables`` is on."""
-        from kerlite.autodiff.variable import Variable
-
         if id(source) in self._watched:
             return True
         return not isinstance(source, Variable) or self.watch_accessed_variables
@@ -89,8 +88,10 @@ class GradientTape:
         grads = backpropagate(
             target, source_list, output_gradients, free_graph=not self.persistent
         )
-        grads = [None if g is None or not self._watches(source) else Tensor(g)
-                 for g, source in zip(grads, source_list)]
+        if not self.watch_accessed_variables:
+            grads = [g if self._watches(source) else None
+                     for g, source in zip(grads, source_list)]
+        grads = [None if g is None else Tensor(g) for g in grads]
         if single:
             return grads[0]
         return nest.pack_like(sources, grads)

@@ -100,8 +100,8 @@ class ArrayDataAdapter:
 
 def _take(data, part):
     """Rows ``part`` of every array in ``data`` (a single array is the common case)."""
-    if isinstance(data, numpy.ndarray):
-        return _rows(data, part)
+    if data is None or isinstance(data, numpy.ndarray):
+        return None if data is None else _rows(data, part)
     return map_structure(lambda a: _rows(a, part), data)
 
 

@@ -150,6 +150,8 @@ class Trainer(Loops):
         return _input_tensor(x)
 
     def _outputs(self, y_pred):
+        """The model's predictions as a list in output order (a dict of predictions is
+        read by output name when its keys are the output names)."""
         if isinstance(y_pred, Tensor):
             return [y_pred]
         if isinstance(y_pred, dict):
@@ -217,7 +219,7 @@ class Trainer(Loops):
         self._update_metrics(loss, y_true, y_pred, weights, batch_size)
 
     def _update_metrics(self, loss, y_true, y_pred, weights, batch_size):
-        self._loss_tracker.update_state(loss.data, sample_weight=batch_size)
+        self._loss_tracker.update_state(loss, sample_weight=batch_size)
         self._compile_metrics.update_state(y_true, y_pred, weights)
 
     def _predict_batch(self, x):
