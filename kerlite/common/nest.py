@@ -55,21 +55,21 @@ def pack_like(structure, leaves, sort_keys=False):
     A rebuilt dict keeps the key order of ``structure`` whatever order its leaves
     were read in.
     """
-    remaining = iter(leaves)
-
-    def rebuild(node):
-        if not isinstance(node, (list, tuple, dict)):
-            return next(remaining)
-        if isinstance(node, dict):
-            rebuilt = {key: rebuild(node[key]) for key in _children_keys(node, sort_keys)}
-            return {key: rebuilt[key] for key in node}
-        items = [rebuild(child) for child in node]
-        if isinstance(node, tuple) and hasattr(node, "_fields"):  # namedtuple
-            return type(node)(*items)
-        return type(node)(items)
-
-    return rebuild(structure)
+    if not isinstance(structure, (list, tuple, dict)):  # a single leaf
+        return next(iter(leaves))
+    return _rebuild(structure, iter(leaves), sort_keys)
 
 
-def _children_keys(dictionary, sort_keys):
-    return sorted(dictionary) if sort_keys else list(dictionary)
+def _rebuild(node, remaining, sort_keys):
+    """``node`` with its leaves taken, in walking order, from the iterator ``remaining``."""
+    if isinstance(node, dict):
+        keys = sorted(node) if sort_keys else node
+        rebuilt = {key: _rebuild(node[key], remaining, sort_keys)
+                   if isinstance(node[key], (list, tuple, dict)) else next(remaining)
+                   for key in keys}
+        return {key: rebuilt[key] for key in node}
+    items = [_rebuild(child, remaining, sort_keys) if isinstance(child, (list, tuple, dict))
+             else next(remaining) for child in node]
+    if isinstance(node, tuple) and hasattr(node, "_fields"):  # namedtuple
+        return type(node)(*items)
+    return type(node)(items)
