@@ -4,7 +4,9 @@
 name) to the outputs, weights each by ``loss_weights`` and sums them; it also tracks the
 mean of each output's loss (``<output_name>_loss``) when there are several outputs.
 ``CompileMetrics`` does the same for ``metrics`` and ``weighted_metrics``, resolving
-``"accuracy"`` from the shapes it sees in the first batch.
+``"accuracy"`` from the shapes it sees in the first batch. ``per_output`` is the one
+rule matching a value to the outputs, used for compile's arguments and for the data
+(``y``, ``sample_weight``) alike.
 """
 
 from kerlite import losses as losses_module

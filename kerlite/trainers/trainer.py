@@ -1,8 +1,13 @@
 """Trainer: the training half of ``Model`` (compile, fit, evaluate, predict).
 
-One training step is the whole story of deep learning in five lines (``_train_batch``):
-run the model while recording, compute the loss, backpropagate, let the optimizer update
+One training step is the whole story of deep learning in five lines (``_train_batch``),
+written as a Keras user writes a custom ``train_step``: run the model and compute the
+loss under a ``GradientTape``, ask the tape for the gradients, let the optimizer update
 the weights, update the metrics. Everything else here moves data in and logs out.
+
+To follow ``fit``, read: ``loops.py`` (the epoch loop), this file (the step),
+``data_adapter.py`` (the batches), ``compile_utils.py`` (the loss and metrics of each
+output, and ``per_output``, the one rule matching values to outputs).
 """
 
 import warnings
