@@ -1,47 +1,24 @@
 """``keras.tree``: walk nested structures (lists, tuples, dicts) of tensors.
 
-As in Keras 3, a dict's values come in the order of its sorted keys; every other object
-(a tensor, a number, None) is a leaf.
+The public face of ``kerlite.common.nest``, kerlite's one walker, with Keras 3's order:
+a dict's values come in the order of its sorted keys; every other object (a tensor, a
+number, None) is a leaf.
 """
 
+from kerlite.common import nest
+from kerlite.common.nest import is_nested
 
-def is_nested(structure):
-    """True for a list, tuple or dict (something with leaves inside)."""
-    return isinstance(structure, (list, tuple, dict))
-
-
-def _children(structure):
-    if isinstance(structure, dict):
-        return [structure[key] for key in sorted(structure)]
-    return list(structure)
+__all__ = ["flatten", "is_nested", "map_structure", "pack_sequence_as"]
 
 
 def flatten(structure):
-    """The leaves of ``structure``, in order, as a flat list."""
-    if not is_nested(structure):
-        return [structure]
-    leaves = []
-    for child in _children(structure):
-        leaves.extend(flatten(child))
-    return leaves
+    """The leaves of ``structure``, in order (dicts by sorted key), as a flat list."""
+    return nest.flatten(structure, sort_keys=True)
 
 
 def pack_sequence_as(structure, flat_sequence):
     """``structure`` rebuilt with the leaves of ``flat_sequence`` (in ``flatten`` order)."""
-    leaves = iter(flat_sequence)
-
-    def rebuild(node):
-        if not is_nested(node):
-            return next(leaves)
-        if isinstance(node, dict):
-            rebuilt = {key: rebuild(node[key]) for key in sorted(node)}
-            return {key: rebuilt[key] for key in node}
-        items = [rebuild(child) for child in node]
-        if isinstance(node, tuple) and hasattr(node, "_fields"):  # a namedtuple
-            return type(node)(*items)
-        return type(node)(items)
-
-    return rebuild(structure)
+    return nest.pack_like(structure, flat_sequence, sort_keys=True)
 
 
 def map_structure(func, *structures):

@@ -8,7 +8,7 @@ import pytest
 from _keras_reference import import_keras
 import kerlite
 from kerlite import layers, ops
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.layers.layer import Layer
 
 pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")

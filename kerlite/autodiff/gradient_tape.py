@@ -1,7 +1,9 @@
 """GradientTape: record a computation, then ask for its gradients (as tf.GradientTape)."""
 
 from kerlite.autodiff.gradients import backpropagate
+from kerlite.common import nest
 from kerlite.autodiff.tensor import Tensor, _Recording
+from kerlite.autodiff.variable import Variable
 
 
 class GradientTape:
@@ -55,8 +57,6 @@ class GradientTape:
     def _watches(self, source):
         """Whether this tape gives ``source`` a gradient: a watched tensor, or any
         trainable Variable when ``watch_accessed_variables`` is on."""
-        from kerlite.autodiff.variable import Variable
-
         if id(source) in self._watched:
             return True
         return not isinstance(source, Variable) or self.watch_accessed_variables
@@ -84,15 +84,17 @@ class GradientTape:
                 f"tape's `with` block. Received: target of type {type(target).__name__}"
             )
         single = isinstance(sources, Tensor)
-        source_list = [sources] if single else list(_flatten(sources))
+        source_list = [sources] if single else nest.flatten(sources)
         grads = backpropagate(
             target, source_list, output_gradients, free_graph=not self.persistent
         )
-        grads = [None if g is None or not self._watches(source) else Tensor(g)
-                 for g, source in zip(grads, source_list)]
+        if not self.watch_accessed_variables:
+            grads = [g if self._watches(source) else None
+                     for g, source in zip(grads, source_list)]
+        grads = [None if g is None else Tensor(g) for g in grads]
         if single:
             return grads[0]
-        return _pack_like(sources, iter(grads))
+        return nest.pack_like(sources, grads)
 
 
 class _Paused:
@@ -104,21 +106,3 @@ class _Paused:
         _Recording.depth = self._depth
         return False
 
-
-def _flatten(structure):
-    if isinstance(structure, dict):
-        for key in structure:
-            yield from _flatten(structure[key])
-    elif isinstance(structure, (list, tuple)):
-        for item in structure:
-            yield from _flatten(item)
-    else:
-        yield structure
-
-
-def _pack_like(structure, flat):
-    if isinstance(structure, dict):
-        return {key: _pack_like(value, flat) for key, value in structure.items()}
-    if isinstance(structure, (list, tuple)):
-        return type(structure)(_pack_like(item, flat) for item in structure)
-    return next(flat)

@@ -42,6 +42,12 @@ class CallbackList(Callback):
         if params:
             self.set_params(params)
 
+    def listens_to(self, *hooks):
+        """True if some callback overrides one of ``hooks`` (in its class or, as
+        LambdaCallback does, on the instance): the loops call a batch hook only then."""
+        return any(getattr(type(c), hook) is not getattr(Callback, hook) or hook in vars(c)
+                   for c in self.callbacks for hook in hooks)
+
     def set_model(self, model):
         super().set_model(model)
         for callback in self.callbacks:

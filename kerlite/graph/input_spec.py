@@ -6,7 +6,7 @@ A wrong input fails at the line that connects it, naming the layer and both shap
     input shape to have value 784, but received input with shape (None, 32)
 """
 
-from kerlite.graph import nest
+from kerlite.common import nest
 
 
 class InputSpec:

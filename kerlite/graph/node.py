@@ -8,7 +8,7 @@ position of that call's outputs. A layer called twice has two nodes (index 0 and
 
 from collections import namedtuple
 
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.graph.keras_tensor import KerasTensor
 
 KerasHistory = namedtuple("KerasHistory", ["operation", "node_index", "tensor_index"])

@@ -19,7 +19,7 @@ import numpy
 
 from kerlite import dtypes, ops
 from kerlite.autodiff.tensor import Tensor
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.graph.input_spec import InputSpec, assert_input_compatibility  # noqa: F401
 from kerlite.graph.keras_tensor import KerasTensor, any_symbolic
 from kerlite.graph.operation import Operation

@@ -8,7 +8,7 @@ import math
 
 import numpy
 
-from kerlite.graph import nest
+from kerlite.common import nest
 
 from kerlite import arrays, dtypes, safe_loading
 from kerlite.autodiff.variable import Variable

@@ -10,7 +10,7 @@ import math
 
 from kerlite import arrays, safe_loading
 from kerlite.autodiff.tensor import Tensor, _Recording
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.layers.call_context import CallContext
 from kerlite.graph.keras_tensor import KerasTensor
 

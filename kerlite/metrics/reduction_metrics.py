@@ -57,6 +57,11 @@ class Mean(Metric):
             self.total.data += values.sum()
             self.count.data += values.shape[0]
             return
+        if values.ndim == 0 and isinstance(sample_weight, (int, float)):
+            # one value standing for a whole batch: fit's loss, weighted by batch size
+            self.total.data += values * sample_weight
+            self.count.data += sample_weight
+            return
         values, weight = samplewise(values, sample_weight)
         self.total.data += values.sum()
         if weight is not None:

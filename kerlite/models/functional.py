@@ -7,7 +7,7 @@ model, so a model can be used as a layer (nested models, ensembles).
 """
 
 from kerlite import ops
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.layers.call_context import CallContext
 from kerlite.graph.input_spec import InputSpec, assert_input_compatibility
 from kerlite.graph.keras_tensor import KerasTensor
@@ -107,6 +107,8 @@ class Functional(Model):
                     f'Model "{self.name}" expects inputs named {keys}, but the dict '
                     f"it received has keys {list(inputs)} (missing: {missing}).")
             return [inputs[key] for key in keys]
+        if len(self.inputs) == 1 and not isinstance(inputs, (list, tuple)):
+            return [inputs]  # the common case: one input, one array
         flat = nest.flatten(inputs)
         if len(flat) != len(self.inputs):
             raise ValueError(
@@ -158,7 +160,8 @@ class Functional(Model):
             value = ops.squeeze(value, axis=-1)
         elif rank == expected - 1 and symbolic.shape[-1] == 1:
             value = ops.expand_dims(value, axis=-1)
-        assert_input_compatibility(spec, value, self.name)
+        if value.shape[1:] != symbolic.shape[1:]:  # the Input's exact shape fits it
+            assert_input_compatibility(spec, value, self.name)
         return value
 
     def compute_output_spec(self, inputs, training=None, mask=None):

@@ -9,14 +9,12 @@ same, nested models included). On loading, index i is the i-th call replayed her
 """
 
 from kerlite import safe_loading
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.graph.keras_tensor import KerasTensor
 
 
 def _own_node_indices(model):
     """{(id(layer), original node index): index among this model's nodes of it}."""
-    from kerlite.models.functional import Functional
-
     own = {id(node) for node in model._nodes}
     mapping = {}
     for layer in model._operations:

@@ -59,8 +59,6 @@ class Model(Trainer, ModelSavingMixin, Layer):
                 "keras.Model(inputs=inputs, outputs=outputs)."
             )
         Layer.__init__(self, name=name, trainable=trainable, dtype=dtype)
-        if "__init__" in vars(Trainer):
-            Trainer.__init__(self)
 
     @property
     def layers(self):

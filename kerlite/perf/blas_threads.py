@@ -2,9 +2,12 @@
 
 OpenBLAS threads spin while they wait for each other; on the small products of a
 classroom model, with no core free for them, one step can take twenty times longer. So
-``fit``/``evaluate``/``predict`` apply ``blas_thread_limit`` around their loops: a small
-model on a busy machine gets one thread, everything else keeps the BLAS library's own
-choice. Opt out with ``keras.backend.set_blas_threads(None)`` or the environment
+``fit``/``evaluate``/``predict`` run their loops under this policy: a small model on a
+busy machine gets one thread, everything else keeps the BLAS library's own choice.
+
+The choice is made once per model, on its first loop with weights (``threads_for``
+looks at ``/proc``), and kept on the model; ``set_blas_threads`` makes every model
+choose again. Opt out with ``keras.backend.set_blas_threads(None)`` or the environment
 variable ``KERLITE_BLAS_THREADS=none`` (an int pins that many threads).
 """
 
@@ -16,6 +19,9 @@ import numpy
 from kerlite import arrays
 
 _blas_threads = os.environ.get("KERLITE_BLAS_THREADS", "auto")
+# Counts the calls to set_blas_threads: a model's remembered choice is for one setting.
+generation = 0
+_controller = []  # threadpoolctl's ThreadpoolController, made once (it scans libraries)
 # Below this many entries in its largest weight, a model's matrix products are small.
 SMALL_MODEL_WEIGHT_SIZE = 2**19
 
@@ -27,13 +33,14 @@ def set_blas_threads(threads):
     busy machine, which gets 1 thread; an int: that many; ``None``: never change it.
     Needs the small ``threadpoolctl`` package (installed with kerlite).
     """
-    global _blas_threads
+    global _blas_threads, generation
     if threads not in ("auto", None) and not (isinstance(threads, int) and threads > 0):
         raise ValueError(
             "set_blas_threads expects 'auto', None or a positive int. "
             f"Received: threads={threads!r}"
         )
     _blas_threads = threads
+    generation += 1
 
 
 def machine_is_busy():
@@ -87,20 +94,32 @@ def _other_runnable_tasks(samples=3):
     return min(counts)
 
 
-def blas_thread_limit(largest_weight_size):
-    """A context manager applying the ``set_blas_threads`` policy to one loop."""
+def threads_for(largest_weight_size):
+    """The policy's choice for a model whose largest weight has this many entries: a
+    number of threads, or None (leave the BLAS library as it is)."""
     threads = _blas_threads
     if threads == "auto":
         small = largest_weight_size < SMALL_MODEL_WEIGHT_SIZE
         threads = 1 if small and machine_is_busy() else None
+    return threads
+
+
+def limit_threads(threads):
+    """A context manager running its block with ``threads`` BLAS threads (None: as is)."""
     if threads is None or arrays.active_array_module() is not numpy:
         return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=int(threads), user_api="blas")
+    if not _controller:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            return contextlib.nullcontext()
+        _controller.append(ThreadpoolController())
+    return _controller[0].limit(limits=int(threads), user_api="blas")
 
+
+def blas_thread_limit(largest_weight_size):
+    """A context manager applying the ``set_blas_threads`` policy to one loop."""
+    return limit_threads(threads_for(largest_weight_size))
 
 if _blas_threads not in ("auto", "none", "None"):
     _blas_threads = int(_blas_threads)

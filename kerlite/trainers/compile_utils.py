@@ -4,7 +4,9 @@
 name) to the outputs, weights each by ``loss_weights`` and sums them; it also tracks the
 mean of each output's loss (``<output_name>_loss``) when there are several outputs.
 ``CompileMetrics`` does the same for ``metrics`` and ``weighted_metrics``, resolving
-``"accuracy"`` from the shapes it sees in the first batch.
+``"accuracy"`` from the shapes it sees in the first batch. ``per_output`` is the one
+rule matching a value to the outputs, used for compile's arguments and for the data
+(``y``, ``sample_weight``) alike.
 """
 
 from kerlite import losses as losses_module
@@ -13,28 +15,43 @@ from kerlite.autodiff.tensor import Tensor
 
 
 def per_output(argument, output_names, what):
-    """``argument`` as a list aligned with the outputs: a dict by output name, a list
-    with one entry per output, or one value shared by every output. For metrics, a flat
-    list is the list of metrics of every output; a list of lists gives one per output.
+    """``argument`` as a list aligned with the model's outputs: kerlite's one rule for
+    matching ``loss``, ``loss_weights``, ``metrics``, ``weighted_metrics`` (compile) and
+    ``y``, ``sample_weight`` (the data) to the outputs.
+
+    * a dict is read by output name; an output it does not name gets ``None``. In a
+      compile argument every key must be an output name (anything else is a typo); data
+      may carry other entries, but a target dict must name at least one output;
+    * a list or tuple gives one entry per output (its length must match). For metrics
+      a flat list is the metrics of every output (a list of lists gives one per output);
+      for a single-output model, data given as a list other than ``[array]`` is the
+      data itself (``y=[0, 1, 1]``);
+    * anything else is shared by every output.
     """
     count = len(output_names)
+    is_data = what in ("y", "sample_weight")
     if isinstance(argument, dict):
         unknown = set(argument) - set(output_names)
-        if unknown:
+        if unknown and not is_data:
             raise ValueError(
                 f"In the dict passed as `{what}` to compile(), the keys {sorted(unknown)} "
                 f"are not output names. The model's outputs are {output_names}.")
+        if what == "y" and len(unknown) == len(argument):
+            raise ValueError(f"The keys of the target dict {sorted(argument)} match none "
+                             f"of the model's output names {output_names}.")
         return [argument.get(name) for name in output_names]
     if what.endswith("metrics"):
         nested = isinstance(argument, (list, tuple)) and count > 1 and argument and all(
             item is None or isinstance(item, (list, tuple)) for item in argument)
         if not nested:
             return [argument] * count
-    elif not isinstance(argument, (list, tuple)):
+    elif not isinstance(argument, (list, tuple)) or (
+            is_data and count == 1 and len(argument) != 1):
         return [argument] * count
     if len(argument) != count:
+        where = "fit()" if is_data else "compile()"
         raise ValueError(
-            f"compile() received a list of {len(argument)} values for `{what}`, but the "
+            f"{where} received a list of {len(argument)} values for `{what}`, but the "
             f"model has {count} output(s) ({output_names}). Pass one per output, or a "
             "dict keyed by output name.")
     return list(argument)

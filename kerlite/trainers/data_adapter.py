@@ -1,7 +1,9 @@
 """Turning what the user passes to fit / evaluate / predict into a stream of batches.
 
-Three kinds of input, one interface (``num_batches`` and ``batches()``, which yields
-``(x, y, sample_weight)`` tuples, any of them possibly nested or ``None``):
+``EpochIterator`` (at the end) is what the loops use: it picks an adapter for the data
+and says which batches each epoch runs on. Three kinds of input, one adapter
+interface (``num_batches`` and ``batches()``, which yields ``(x, y, sample_weight)``
+tuples, any of them possibly nested or ``None``):
 
 * arrays (NumPy arrays, lists, or lists/dicts of them): sliced into ``batch_size``
   batches, shuffled each epoch if asked (the last batch may be smaller);
@@ -13,11 +15,14 @@ Three kinds of input, one interface (``num_batches`` and ``batches()``, which yi
 import math
 import random
 import types
+import warnings
 
 import numpy
 
-from kerlite.trainers.structure import flatten, map_structure
+from kerlite import config
+from kerlite.common.nest import flatten, map_structure
 from kerlite.common.py_dataset import PyDataset
+from kerlite.trainers.class_weights import class_weight_to_sample_weight
 
 
 def unpack(batch):
@@ -38,61 +43,14 @@ def unpack(batch):
 
 
 def _to_array(value):
+    if value is None:  # no targets, no sample weights
+        return None
     if hasattr(value, "_parents"):  # a kerlite Tensor
         return value.numpy()
     array = numpy.asarray(value)
     if array.dtype == numpy.float64:
         array = array.astype("float32")
     return array
-
-
-def class_weight_to_sample_weight(y, class_weight):
-    """One weight per sample: ``class_weight[label]`` (one-hot labels are argmaxed)."""
-    labels = numpy.asarray(y)
-    if labels.ndim > 1:
-        labels = labels.argmax(axis=-1) if labels.shape[-1] != 1 else labels[..., 0]
-    labels = numpy.round(labels).astype("int64")
-    lookup = numpy.vectorize(lambda label: class_weight.get(int(label), 1.0), otypes=["f"])
-    return lookup(labels).astype("float32") if labels.size else labels.astype("float32")
-
-
-def check_class_weight(class_weight, y=None, class_count=None):
-    """Refuse a ``class_weight`` that cannot do what its author meant: keys that are not
-    class indices (integers from 0), or classes that the targets cannot contain.
-
-    ``class_count`` is how many classes the model's output can predict (None if
-    unknown); one-hot targets ``y`` tell it too. Keras silently ignores such keys.
-    """
-    if not isinstance(class_weight, dict):
-        raise ValueError("`class_weight` must be a dict mapping class indices to weights, "
-                         "e.g. {0: 1.0, 1: 5.0}. Received: "
-                         f"class_weight={class_weight!r} of type {type(class_weight).__name__}")
-    for key, weight in class_weight.items():
-        integral = isinstance(key, (int, numpy.integer)) and not isinstance(key, bool) or (
-            isinstance(key, (float, numpy.floating)) and float(key).is_integer())
-        if not integral or key < 0:
-            raise ValueError(
-                f"`class_weight` has the key {key!r}, which is not a class index: the keys "
-                "must be integers 0, 1, 2... (the class numbers of the targets). "
-                f"Received: class_weight={class_weight!r}")
-        try:
-            float(weight)
-        except (TypeError, ValueError):
-            raise ValueError(f"`class_weight` maps class {key} to {weight!r}, which is not "
-                             "a number.") from None
-    targets = flatten(y) if y is not None else []
-    if len(targets) == 1 and getattr(targets[0], "ndim", 0) > 1 and (
-            targets[0].shape[-1] > 1):
-        class_count = targets[0].shape[-1]  # one-hot targets: one column per class
-    if class_count is None:
-        return
-    impossible = sorted(int(key) for key in class_weight if int(key) >= class_count)
-    if impossible:
-        raise ValueError(
-            f"`class_weight` names the class(es) {impossible}, but the targets can only "
-            f"contain the classes 0 to {class_count - 1} (the model's output predicts "
-            f"{class_count} classes). Received: class_weight={class_weight!r}. Remove "
-            "those keys, or check that the class numbers start at 0.")
 
 
 class ArrayDataAdapter:
@@ -142,13 +100,13 @@ class ArrayDataAdapter:
 
 def _take(data, part):
     """Rows ``part`` of every array in ``data`` (a single array is the common case)."""
-    if isinstance(data, numpy.ndarray):
-        return _rows(data, part)
+    if data is None or isinstance(data, numpy.ndarray):
+        return None if data is None else _rows(data, part)
     return map_structure(lambda a: _rows(a, part), data)
 
 
 def _rows(array, part):
-    if not array.ndim:
+    if array is None or not array.ndim:
         return array
     if isinstance(part, slice):
         return array[part]
@@ -255,6 +213,59 @@ def split_validation(x, y, sample_weight, validation_split):
             f"Training data contains {total} samples, which is not enough to split it "
             f"into a training and a validation set with validation_split="
             f"{validation_split}.")
-    train = map_structure(lambda a: a[:split_at], data)
-    validation = map_structure(lambda a: a[split_at:], data)
+    train = map_structure(lambda a: None if a is None else a[:split_at], data)
+    validation = map_structure(lambda a: None if a is None else a[split_at:], data)
     return train, validation
+
+
+class EpochIterator:
+    """``epoch()`` yields ``(step, (x, y, sample_weight))`` for one epoch.
+
+    Which batches an epoch runs on follows Keras's rules (they change the numbers a run
+    produces): without ``steps_per_epoch`` every epoch is one full pass over the data;
+    with it, an epoch takes the next ``steps_per_epoch`` batches of the pass in
+    progress (6 batches, ``steps_per_epoch=2``: epoch 1 runs batches 0-1, epoch 2
+    batches 2-3, epoch 3 batches 4-5). When a pass runs out in the middle of an epoch,
+    that epoch ends early (with a warning) and the next one starts a new pass. A
+    generator is read as it comes: ``steps`` batches per epoch, or until it runs out.
+
+    ``num_batches`` is what callbacks see as ``params["steps"]``: ``steps_per_epoch``
+    when given, otherwise the number of batches in one pass (None if unknown).
+    """
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size=None,
+                 steps_per_epoch=None, shuffle=False, class_weight=None):
+        cap = config.max_steps_per_epoch()
+        if cap and (not steps_per_epoch or cap < steps_per_epoch):
+            warnings.warn(f"Limiting steps_per_epoch to {cap}")
+            steps_per_epoch = cap
+        self.adapter = get_data_adapter(x, y, sample_weight, batch_size, steps_per_epoch,
+                                        shuffle, class_weight)
+        self.steps_per_epoch = steps_per_epoch
+        self._pass = None  # the batches of the pass in progress (a generator)
+        self._taken = 0  # how many of them earlier epochs took
+
+    @property
+    def num_batches(self):
+        return self.steps_per_epoch or self.adapter.num_batches
+
+    def epoch(self):
+        if getattr(self.adapter, "counts_its_own_steps", False):
+            yield from enumerate(self.adapter.batches())
+            return
+        per_pass = self.adapter.num_batches
+        if self._pass is None or not self.steps_per_epoch:
+            self._pass, self._taken = self.adapter.batches(), 0
+        for step in range(self.steps_per_epoch or per_pass):
+            if self._taken >= per_pass:
+                warnings.warn(
+                    f"Your input ran out of data: one pass holds {per_pass} batches, so "
+                    f"this epoch stopped after {step} of steps_per_epoch="
+                    f"{self.steps_per_epoch} steps (epochs take consecutive batches of "
+                    "one pass, as in Keras). Make steps_per_epoch * epochs at most "
+                    f"{per_pass}, or use a generator that repeats.", stacklevel=4)
+                break
+            self._taken += 1
+            yield step, next(self._pass)
+        if self._taken >= per_pass:
+            self._pass = None

@@ -2,7 +2,8 @@
 
 Each loop pulls batches from a data adapter, runs one step per batch (the steps are in
 ``trainer.py``) and tells the callbacks what happened. Batch-level logs are computed
-only when some callback listens for them, so a quiet ``fit`` costs nothing extra.
+only when some callback listens for them (``CallbackList.listens_to``), so a quiet
+``fit`` costs nothing extra per batch.
 """
 
 import functools
@@ -12,36 +13,44 @@ import numpy
 
 from kerlite import arrays, config
 from kerlite.perf import blas_threads, host_allocator
-from kerlite.callbacks.callback import Callback
 from kerlite.callbacks.callback_list import CallbackList
-from kerlite.trainers.data_adapter import split_validation, unpack
-from kerlite.trainers.epoch_iterator import EpochIterator
-
-
-def _listens(callbacks, *hooks):
-    """True if any callback overrides one of ``hooks`` (in its class or, as
-    LambdaCallback does, on the instance)."""
-    return any(getattr(type(c), hook) is not getattr(Callback, hook) or hook in vars(c)
-               for c in callbacks.callbacks for hook in hooks)
+from kerlite.trainers.class_weights import check_class_weight
+from kerlite.trainers.data_adapter import EpochIterator, split_validation, unpack
 
 
 def _verbosity(verbose):
     return 1 if verbose == "auto" else verbose
 
 
-def _with_blas_policy(loop):
-    """Run ``loop`` under kerlite.perf.blas_threads's policy for this model's size,
-    with freed host buffers kept for the next step (see ``kerlite.perf.host_allocator``)."""
+def _with_speed_policies(loop):
+    """Run ``loop`` under kerlite.perf's policies, chosen once and remembered: freed
+    host buffers kept for the next step (once per process, ``perf/host_allocator.py``)
+    and the BLAS thread count (once per model, ``perf/blas_threads.py``). Both
+    documents say how to opt out."""
 
     @functools.wraps(loop)
     def wrapper(self, *args, **kwargs):
-        if arrays.backend() == "numpy":
-            host_allocator.keep_freed_buffers()
-        sizes = [int(v.data.size) for v in self.weights]
-        with blas_threads.blas_thread_limit(max(sizes, default=0)):
+        choice = self.__dict__.get("_blas_threads_choice")
+        if choice is None or choice[0] != blas_threads.generation:
+            choice = _choose_speed_policies(self)
+        if choice[1] is None:
+            return loop(self, *args, **kwargs)
+        with blas_threads.limit_threads(choice[1]):
             return loop(self, *args, **kwargs)
 
     return wrapper
+
+
+def _choose_speed_policies(model):
+    """(setting generation, BLAS threads) for ``model``; remembered once it has weights
+    (a subclassed model gets them in its first call, which may change the choice)."""
+    if arrays.backend() == "numpy":
+        host_allocator.keep_freed_buffers()
+    sizes = [int(v.data.size) for v in model.weights]
+    choice = (blas_threads.generation, blas_threads.threads_for(max(sizes, default=0)))
+    if sizes:
+        model._blas_threads_choice = choice
+    return choice
 
 
 class Loops:
@@ -55,7 +64,7 @@ class Loops:
     ``on_train_end`` with the last epoch's logs, when training ended without an error.
     """
 
-    @_with_blas_policy
+    @_with_speed_policies
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto",
             callbacks=None, validation_split=0.0, validation_data=None, shuffle=True,
             class_weight=None, sample_weight=None, initial_epoch=0, steps_per_epoch=None,
@@ -77,7 +86,7 @@ class Loops:
             (x, y, sample_weight), validation_data = split_validation(
                 x, y, sample_weight, validation_split)
         if class_weight is not None:
-            self._check_class_weight(class_weight, y)
+            check_class_weight(class_weight, y, self._class_count())
         data = EpochIterator(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
                              class_weight)
         if not isinstance(callbacks, CallbackList):
@@ -85,8 +94,8 @@ class Loops:
                                      add_progbar=_verbosity(verbose) != 0, model=self,
                                      verbose=verbose, epochs=epochs,
                                      steps=data.num_batches)
-        batch_logs_wanted = _listens(callbacks, "on_train_batch_end", "on_batch_end")
-        batch_begin_wanted = _listens(callbacks, "on_train_batch_begin", "on_batch_begin")
+        batch_logs_wanted = callbacks.listens_to("on_train_batch_end", "on_batch_end")
+        batch_begin_wanted = callbacks.listens_to("on_train_batch_begin", "on_batch_begin")
         # A subclassed model creates its weights in its first call: then the variables
         # are collected after the first forward pass (see _train_batch).
         variables = self.trainable_weights if self.built and self.weights else None
@@ -133,7 +142,7 @@ class Loops:
                                 callbacks=callbacks, return_dict=True)
         return {"val_" + name: value for name, value in results.items()}
 
-    @_with_blas_policy
+    @_with_speed_policies
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto",
                  sample_weight=None, steps=None, callbacks=None, return_dict=False,
                  **kwargs):
@@ -148,13 +157,15 @@ class Loops:
             callbacks = CallbackList(callbacks, add_progbar=_verbosity(verbose) != 0,
                                      model=self, verbose=verbose, epochs=1,
                                      steps=data.num_batches)
-        batch_logs_wanted = _listens(callbacks, "on_test_batch_end")
+        batch_begin_wanted = callbacks.listens_to("on_test_batch_begin")
+        batch_logs_wanted = callbacks.listens_to("on_test_batch_end")
         self._cache_loss_sources()
         self.stop_evaluating = False
         callbacks.on_test_begin()
         self.reset_metrics()
         for step, (batch_x, batch_y, batch_weight) in data.epoch():
-            callbacks.on_test_batch_begin(step)
+            if batch_begin_wanted:
+                callbacks.on_test_batch_begin(step)
             self._test_batch(batch_x, batch_y, batch_weight)
             if batch_logs_wanted:
                 callbacks.on_test_batch_end(step, self._logs())
@@ -163,7 +174,7 @@ class Loops:
         callbacks.on_test_end(self._logs())
         return self._results(return_dict)
 
-    @_with_blas_policy
+    @_with_speed_policies
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for every sample, as NumPy array(s) (a list for several
         outputs), computed batch by batch with ``training=False``."""
@@ -172,14 +183,18 @@ class Loops:
             callbacks = CallbackList(callbacks, add_progbar=_verbosity(verbose) != 0,
                                      model=self, verbose=verbose, epochs=1,
                                      steps=data.num_batches)
+        batch_begin_wanted = callbacks.listens_to("on_predict_batch_begin")
+        batch_end_wanted = callbacks.listens_to("on_predict_batch_end")
         self.stop_predicting = False
         callbacks.on_predict_begin()
         pieces = []
         for step, (batch_x, _, _) in data.epoch():
-            callbacks.on_predict_batch_begin(step)
+            if batch_begin_wanted:
+                callbacks.on_predict_batch_begin(step)
             outputs = self._predict_batch(batch_x)
             pieces.append(outputs)
-            callbacks.on_predict_batch_end(step, {"outputs": outputs})
+            if batch_end_wanted:
+                callbacks.on_predict_batch_end(step, {"outputs": outputs})
             if self.stop_predicting:
                 break
         callbacks.on_predict_end()

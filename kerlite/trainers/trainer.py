@@ -1,21 +1,26 @@
 """Trainer: the training half of ``Model`` (compile, fit, evaluate, predict).
 
-One training step is the whole story of deep learning in five lines (``_train_batch``):
-run the model while recording, compute the loss, backpropagate, let the optimizer update
+One training step is the whole story of deep learning in five lines (``_train_batch``),
+written as a Keras user writes a custom ``train_step``: run the model and compute the
+loss under a ``GradientTape``, ask the tape for the gradients, let the optimizer update
 the weights, update the metrics. Everything else here moves data in and logs out.
+
+To follow ``fit``, read: ``loops.py`` (the epoch loop), this file (the step),
+``data_adapter.py`` (the batches), ``compile_utils.py`` (the loss and metrics of each
+output, and ``per_output``, the one rule matching values to outputs).
 """
 
 import warnings
 
 from kerlite import arrays, dtypes, optimizers
-from kerlite.autodiff.gradients import backpropagate
-from kerlite.autodiff.tensor import Tensor, _Recording
+from kerlite.common.nest import map_structure
+from kerlite.autodiff.gradient_tape import GradientTape
+from kerlite.autodiff.tensor import Tensor
 from kerlite.metrics.reduction_metrics import Mean
 from kerlite.trainers.compile_utils import (CompileLoss, CompileMetrics,
-                                            check_compile_arguments)
-from kerlite.trainers.data_adapter import check_class_weight, class_weight_to_sample_weight
+                                            check_compile_arguments, per_output)
+from kerlite.trainers.class_weights import check_class_weight, class_weight_to_sample_weight
 from kerlite.trainers.loops import Loops
-from kerlite.trainers.structure import map_structure
 
 
 class Trainer(Loops):
@@ -84,11 +89,6 @@ class Trainer(Loops):
             return legacy
         return y
 
-    def _check_class_weight(self, class_weight, y=None):
-        """Refuse, before any training, a ``class_weight`` that names classes the
-        targets cannot contain (Keras would silently ignore them)."""
-        check_class_weight(class_weight, y, self._class_count())
-
     def _class_count(self):
         """How many classes the (single) output can predict, or None if unknown."""
         try:
@@ -136,11 +136,9 @@ class Trainer(Loops):
         the other metrics alphabetically (Keras 2's useful list, not Keras 3's
         ``["loss", "compile_metrics"]``)."""
         metrics = self.metrics
-        losses = [m.name for m in metrics[:1 + len(self._loss_trackers())]]
+        trackers = self._compile_loss.trackers if self._compile_loss is not None else []
+        losses = [m.name for m in metrics[:1 + len(trackers)]]
         return losses + sorted(m.name for m in metrics[len(losses):])
-
-    def _loss_trackers(self):
-        return self._compile_loss.trackers if self._compile_loss is not None else []
 
     def reset_metrics(self):
         for metric in self.metrics:
@@ -157,6 +155,8 @@ class Trainer(Loops):
         return _input_tensor(x)
 
     def _outputs(self, y_pred):
+        """The model's predictions as a list in output order (a dict of predictions is
+        read by output name when its keys are the output names)."""
         if isinstance(y_pred, Tensor):
             return [y_pred]
         if isinstance(y_pred, dict):
@@ -165,31 +165,12 @@ class Trainer(Loops):
                 y_pred.values())
         return list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
 
-    def _per_output(self, value, count, what):
-        if count == 1 and not isinstance(value, (list, tuple, dict)):
-            return [value]
-        if isinstance(value, dict):
-            names = self._output_names(count)
-            missing = [name for name in names if name not in value]
-            if what == "y" and len(missing) == count:
-                raise ValueError(f"The keys of the target dict {sorted(value)} match none "
-                                 f"of the model's output names {names}.")
-            return [value.get(name) for name in names]
-        if isinstance(value, (list, tuple)) and count > 1:
-            if len(value) != count:
-                raise ValueError(f"The model has {count} outputs but {what} is a list of "
-                                 f"{len(value)} items. Pass one per output, or a dict "
-                                 "keyed by output name.")
-            return list(value)
-        if isinstance(value, (list, tuple)) and len(value) == 1:
-            return [value[0]]
-        return [value] * count
-
-    def _compute_loss(self, x, y, y_pred, sample_weight, batch_size):
+    def _compute_loss(self, y, y_pred, sample_weight, batch_size):
         if self._compile_loss is None:
             self._build_compile_objects(len(y_pred))
-        y_true = self._per_output(y, len(y_pred), "y")
-        weights = self._per_output(sample_weight, len(y_pred), "sample_weight")
+        names = self._compile_loss.output_names
+        y_true = per_output(y, names, "y")
+        weights = per_output(sample_weight, names, "sample_weight")
         loss = self._compile_loss(y_true, y_pred, weights, batch_size)
         for extra in self._extra_losses():  # add_loss values and weight regularizers
             loss = extra if loss is None else loss + extra
@@ -218,20 +199,18 @@ class Trainer(Loops):
             self._loss_sources = (self._flatten_layers(), regularized)
 
     def _train_batch(self, x, y, sample_weight, variables):
-        """Forward while recording, loss, backpropagate, update, metrics."""
+        """One step, as a Keras user writes a custom ``train_step``: forward and loss
+        under a ``GradientTape``, its gradients, the optimizer's update, the metrics."""
         inputs = self._as_model_input(x)
         batch_size = _batch_size(inputs)
-        _Recording.depth += 1
-        try:
+        with GradientTape() as tape:
             y_pred = self._outputs(self(inputs, training=True))
-            loss, y_true, weights = self._compute_loss(inputs, y, y_pred, sample_weight,
+            loss, y_true, weights = self._compute_loss(y, y_pred, sample_weight,
                                                        batch_size)
-        finally:
-            _Recording.depth -= 1
         if variables is None:  # the first call just built the model
             variables = self.trainable_weights
             self._cache_loss_sources()
-        grads = backpropagate(loss, variables)
+        grads = tape.gradient(loss, variables)
         self.optimizer.apply(grads, variables)
         self._update_metrics(loss, y_true, y_pred, weights, batch_size)
         return variables
@@ -240,19 +219,17 @@ class Trainer(Loops):
         inputs = self._as_model_input(x)
         batch_size = _batch_size(inputs)
         y_pred = self._outputs(self(inputs, training=False))
-        loss, y_true, weights = self._compute_loss(inputs, y, y_pred, sample_weight,
+        loss, y_true, weights = self._compute_loss(y, y_pred, sample_weight,
                                                    batch_size)
         self._update_metrics(loss, y_true, y_pred, weights, batch_size)
 
     def _update_metrics(self, loss, y_true, y_pred, weights, batch_size):
-        tracker = self._loss_tracker
-        tracker.total.data += loss.data * batch_size
-        tracker.count.data += batch_size
+        self._loss_tracker.update_state(loss, sample_weight=batch_size)
         self._compile_metrics.update_state(y_true, y_pred, weights)
 
     def _predict_batch(self, x):
         outputs = self(self._as_model_input(x), training=False)
-        return map_structure(arrays.to_numpy, outputs)
+        return map_structure(lambda v: None if v is None else arrays.to_numpy(v), outputs)
 
     # --- the batch methods ----------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
@@ -265,7 +242,7 @@ class Trainer(Loops):
                 raise ValueError(
                     "Arguments `sample_weight` and `class_weight` cannot be specified "
                     "at the same time. Fold the class weights into the sample weights.")
-            self._check_class_weight(class_weight, y)
+            check_class_weight(class_weight, y, self._class_count())
             sample_weight = class_weight_to_sample_weight(y, class_weight)
         self.reset_metrics()
         self._cache_loss_sources()
@@ -332,7 +309,7 @@ _WORKERS_MOVED = ("`max_queue_size`, `workers` and `use_multiprocessing` are arg
 
 
 def _input_tensor(value):
-    if isinstance(value, Tensor):
+    if value is None or isinstance(value, Tensor):
         return value
     array = arrays.convert_to_array(value)
     if array.dtype.kind == "f" and array.dtype != dtypes.floatx():

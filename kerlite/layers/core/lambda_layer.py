@@ -7,7 +7,7 @@ the input shape). Prefer a small Layer subclass for anything with weights or to 
 
 import inspect
 
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.layers import output_spec
 from kerlite.layers.layer import Layer
 

@@ -15,7 +15,8 @@ functions or run loops (``cond``, ``scan``...) cannot be saved or loaded at all.
 """
 
 from kerlite import ops, safe_loading
-from kerlite.graph import nest, symbolic_ops
+from kerlite.common import nest
+from kerlite.graph import symbolic_ops
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.layers.layer import Layer
 from kerlite.ops.saveable_ops import check_output_size, saveable_op

@@ -24,7 +24,7 @@ import inspect
 from kerlite import dtypes, ops
 from kerlite.autodiff.variable import Variable
 from kerlite.common import fast_paths
-from kerlite.graph import nest
+from kerlite.common import nest
 from kerlite.layers.output_spec import is_shape
 from kerlite.layers.layer import Layer
 from kerlite.layers.recurrent.stacked_rnn_cells import StackedRNNCells
