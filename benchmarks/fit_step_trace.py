@@ -7,6 +7,7 @@ optimizer and metrics are built), then traces ONE more training step with
 
     python benchmarks/fit_step_trace.py            # the counts
     python benchmarks/fit_step_trace.py --list     # and the files and functions, in order
+    python benchmarks/fit_step_trace.py --step-only  # only what repeats for every batch
 
 The step traced is what ``fit`` runs per batch (``model.fit`` on exactly one batch, so
 the per-call setup is counted too: it is part of what a reader meets).
@@ -29,15 +30,22 @@ def build_model(keras):
     return model
 
 
-def trace_one_step(model, x, y):
-    """(files, functions) entered by one ``fit`` call on one batch, in first-seen order."""
+def trace_one_step(model, x, y, step_only=False):
+    """(files, functions) entered by one ``fit`` call on one batch, in first-seen order;
+    with ``step_only``, only inside the per-batch step (``Trainer._train_batch``)."""
     import kerlite
 
     root = os.path.dirname(os.path.abspath(kerlite.__file__))
     files, functions = {}, {}
 
+    inside = [not step_only]
+
     def profiler(frame, event, arg):
-        if event != "call":
+        if step_only and frame.f_code.co_name == "_train_batch":
+            inside[0] = event == "call"
+            if event == "return":
+                return
+        if event != "call" or not inside[0]:
             return
         filename = os.path.abspath(frame.f_code.co_filename)
         if not filename.startswith(root + os.sep):
@@ -57,6 +65,8 @@ def trace_one_step(model, x, y):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--list", action="store_true", help="print files and functions")
+    parser.add_argument("--step-only", action="store_true",
+                        help="count only what runs per batch (Trainer._train_batch)")
     args = parser.parse_args()
     import numpy
 
@@ -67,12 +77,13 @@ def main():
     y = generator.integers(0, 10, 64)
     model = build_model(keras)
     model.fit(x, y, batch_size=64, epochs=1, verbose=0)  # builds everything
-    files, functions = trace_one_step(model, x, y)
+    files, functions = trace_one_step(model, x, y, args.step_only)
     if args.list:
         print("\n".join(files))
         print()
         print("\n".join(functions))
-    print(f"one warm fit step: {len(files)} kerlite files, {len(functions)} functions")
+    what = "one warm training step (per batch)" if args.step_only else "one warm fit step"
+    print(f"{what}: {len(files)} kerlite files, {len(functions)} functions")
 
 
 if __name__ == "__main__":
