@@ -1,4 +1,5 @@
-"""Convnet training speed and memory: kerlite next to Keras 3 (JAX backend, CPU).
+"""Convnet training and predict speed, and memory: kerlite next to Keras 3 on its JAX and
+PyTorch backends (CPU; the PyTorch side runs where torch is installed).
 
 The seeds' two image models, built by the same Keras-API code on both libraries:
     mnist   the MNIST convnet (Conv 32 - Pool - Conv 64 - Pool - Flatten - Dropout -
@@ -14,7 +15,6 @@ every measurement is repeated; the table shows medians.
     python benchmarks/bench_conv.py --blas-threads 1       # single-threaded OpenBLAS
 """
 
-import os
 import time
 
 import side_by_side
@@ -24,7 +24,7 @@ WORKLOADS = {
     "mnist": {"shape": (28, 28, 1), "batch_size": 64, "steps": 40},
     "resnet": {"shape": (32, 32, 3), "batch_size": 64, "steps": 12},
 }
-SIDES = ("kerlite", "keras")
+SIDES = ("kerlite", "keras-jax", "keras-torch")
 
 
 def mnist_convnet(keras):
@@ -66,11 +66,7 @@ def library_worker(side, workload):
     import numpy as np
 
     start = time.perf_counter()
-    if side == "keras":
-        os.environ["KERAS_BACKEND"] = "jax"
-        import keras
-    else:
-        import kerlite as keras
+    keras = side_by_side.import_library(side)
     keras.utils.set_random_seed(0)
     spec = WORKLOADS[workload]
     model = mnist_convnet(keras) if workload == "mnist" else toy_resnet(keras)

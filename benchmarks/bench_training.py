@@ -1,4 +1,5 @@
-"""Training speed and memory of kerlite next to Keras 3 (JAX backend, CPU).
+"""Training and predict speed, and memory: kerlite next to Keras 3 on its JAX and PyTorch
+backends (CPU; the PyTorch side runs where torch is installed).
 
 The same Keras-API code (``build_and_compile`` below) runs on both libraries; each run
 is a fresh subprocess, so its peak memory (max RSS) is its own. Sides alternate and
@@ -16,7 +17,6 @@ The ``numpy`` side is a hand-written, preallocated, in-place NumPy loop of the s
 network: the floor any NumPy library pays.
 """
 
-import os
 import time
 
 import side_by_side
@@ -26,7 +26,7 @@ WORKLOADS = {
     "mlp": {"hidden": (64, 64), "batch_size": 64, "steps": 300, "epochs": 4},
     "wide": {"hidden": (1024, 1024), "batch_size": 256, "steps": 40, "epochs": 1},
 }
-SIDES = ("kerlite", "keras", "numpy")
+SIDES = ("kerlite", "keras-jax", "keras-torch", "numpy")
 
 
 def build_and_compile(keras, hidden):
@@ -53,12 +53,7 @@ def data(count, seed=0):
 def library_worker(side, workload):
     """Import, build, one warm-up epoch, then one timed epoch."""
     start = time.perf_counter()
-    if side == "keras":
-        os.environ["KERAS_BACKEND"] = "jax"
-        os.environ.setdefault("JAX_PLATFORMS", "cpu")
-        import keras
-    else:
-        import kerlite as keras
+    keras = side_by_side.import_library(side)
     spec = WORKLOADS[workload]
     model = build_and_compile(keras, spec["hidden"])
     ready = time.perf_counter() - start
@@ -70,7 +65,11 @@ def library_worker(side, workload):
     history = model.fit(x, y, batch_size=spec["batch_size"], epochs=spec["epochs"],
                         verbose=0)
     seconds = time.perf_counter() - began
-    return {"samples_per_s": len(x) * spec["epochs"] / seconds, "import_build_compile_s": ready,
+    began = time.perf_counter()
+    model.predict(x, batch_size=spec["batch_size"], verbose=0)
+    predict_seconds = time.perf_counter() - began
+    return {"samples_per_s": len(x) * spec["epochs"] / seconds,
+            "predict_samples_per_s": len(x) / predict_seconds, "import_build_compile_s": ready,
             "start_to_first_epoch_s": first_epoch_end,
             "final_loss": history.history["loss"][-1]}
 

@@ -14,6 +14,33 @@ import subprocess
 import sys
 
 
+KERAS_BACKENDS = {"keras-jax": "jax", "keras-torch": "torch"}
+
+
+def import_library(side):
+    """The ``keras`` module a side runs: kerlite, or Keras 3 on one of its CPU backends."""
+    import os
+
+    if side in KERAS_BACKENDS:
+        os.environ["KERAS_BACKEND"] = KERAS_BACKENDS[side]
+        os.environ.setdefault("JAX_PLATFORMS", "cpu")
+        os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+        import keras
+
+        return keras
+    import kerlite
+
+    return kerlite
+
+
+def available_sides(sides):
+    """The sides this machine can run (Keras on PyTorch needs torch installed)."""
+    import importlib.util
+
+    return [side for side in sides
+            if side != "keras-torch" or importlib.util.find_spec("torch") is not None]
+
+
 def print_result(result):
     """The worker's last line: its figures plus its own peak memory."""
     result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -52,6 +79,7 @@ def main(script, doc, workloads, sides, worker, blas_help):
     args = parser.parse_args()
     if args.worker:
         return worker(*args.worker)
+    sides = available_sides(sides)
     for workload in args.workloads:
         median = medians(script, sides, workload, args.repeats, args.blas_threads)
         threads = args.blas_threads or "default"
@@ -61,6 +89,12 @@ def main(script, doc, workloads, sides, worker, blas_help):
             details = ", ".join(f"{k} {v:.3g}" for k, v in median[side].items()
                                 if k != "samples_per_s")
             print(f"  {side:8s} {median[side]['samples_per_s']:10,.0f} train samples/s  {details}")
-        ratio = median["kerlite"]["samples_per_s"] / median["keras"]["samples_per_s"]
-        memory = median["kerlite"]["peak_rss_mib"] / median["keras"]["peak_rss_mib"]
-        print(f"  kerlite / keras-jax: speed {ratio:.2f}x, peak memory {memory:.2f}x")
+        peers = [side for side in sides if side in KERAS_BACKENDS]
+        for key in ("samples_per_s", "predict_samples_per_s"):
+            if key in median["kerlite"]:
+                best = max(peers, key=lambda side: median[side][key])
+                print(f"  kerlite / fastest Keras ({best}), {key}: "
+                      f"{median['kerlite'][key] / median[best][key]:.2f}x")
+        leanest = min(peers, key=lambda side: median[side]["peak_rss_mib"])
+        print(f"  kerlite / leanest Keras ({leanest}), peak memory: "
+              f"{median['kerlite']['peak_rss_mib'] / median[leanest]['peak_rss_mib']:.2f}x")
