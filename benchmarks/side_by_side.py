@@ -19,8 +19,6 @@ KERAS_BACKENDS = {"keras-jax": "jax", "keras-torch": "torch"}
 
 def import_library(side):
     """The ``keras`` module a side runs: kerlite, or Keras 3 on one of its CPU backends."""
-    import os
-
     if side in KERAS_BACKENDS:
         os.environ["KERAS_BACKEND"] = KERAS_BACKENDS[side]
         os.environ.setdefault("JAX_PLATFORMS", "cpu")

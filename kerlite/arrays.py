@@ -151,10 +151,5 @@ convert_to_numpy = to_numpy
 
 
 
-def active_array_module():
-    """The module new arrays are made with (``numpy`` unless ``set_backend("cupy")``)."""
-    return _array_module
-
-
 if os.environ.get("KERLITE_BACKEND"):
     set_backend(os.environ["KERLITE_BACKEND"].strip().lower())

@@ -106,7 +106,7 @@ def threads_for(largest_weight_size):
 
 def limit_threads(threads):
     """A context manager running its block with ``threads`` BLAS threads (None: as is)."""
-    if threads is None or arrays.active_array_module() is not numpy:
+    if threads is None or arrays.get_array_module() is not numpy:
         return contextlib.nullcontext()
     if not _controller:
         try:
