@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from browser.jupyter_lab import JupyterLab
-from browser.notebook_page import cell, launch_browser, open_and_run_all, shoot
+from browser.notebook_page import (cell, launch_browser, open_and_run_all, shoot,
+                                   write_notebook)
 from test_browser import ARTIFACTS, ON_CI, ROOT, _missing_tools
 from test_browser_stored import open_without_running, stored_view_problems
 
@@ -34,18 +35,6 @@ CELLS = [
     "# weights\nLossWeightsExplorer(epochs=10)",
     "# attention\nAttentionExplorer()",
 ]
-
-
-def write_notebook(folder):
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    path = Path(folder) / "explorers.ipynb"
-    nbformat.write(notebook, path)
-    return path
 
 
 def pictures(explorer):
@@ -94,7 +83,7 @@ def test_moving_a_control_redraws_each_explorer_in_jupyterlab():
 
     work = Path(tempfile.mkdtemp(prefix="kerlite-explorers-"))
     try:
-        notebook = write_notebook(work)
+        notebook = write_notebook(work, "explorers.ipynb", CELLS)
         with JupyterLab([notebook]) as lab, sync_playwright() as playwright:
             browser = launch_browser(playwright, work / "profile")
             page = browser.pages[0] if browser.pages else browser.new_page()

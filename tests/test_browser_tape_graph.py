@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from browser.jupyter_lab import JupyterLab
-from browser.notebook_page import cell, launch_browser, open_and_run_all, shoot
+from browser.notebook_page import (cell, launch_browser, open_and_run_all, shoot,
+                                   write_notebook)
 from test_browser import ARTIFACTS, ON_CI, _missing_tools
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,18 +26,6 @@ CELLS = [
     "# picture\ngrads = tape.gradient(y, [a, b, c])\ngraph.with_gradients()",
     "# stepper\ngraph.stepper()",
 ]
-
-
-def write_notebook(folder):
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    path = Path(folder) / "tape_graph.ipynb"
-    nbformat.write(notebook, path)
-    return path
 
 
 def svg_words(locator):
@@ -54,7 +43,7 @@ def test_tape_graph_renders_values_gradients_and_steps_in_jupyterlab():
 
     work = Path(tempfile.mkdtemp(prefix="kerlite-tape-graph-"))
     try:
-        notebook = write_notebook(work)
+        notebook = write_notebook(work, "tape_graph.ipynb", CELLS)
         with JupyterLab([notebook]) as lab, sync_playwright() as playwright:
             browser = launch_browser(playwright, work / "profile")
             page = browser.pages[0] if browser.pages else browser.new_page()

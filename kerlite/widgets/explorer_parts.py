@@ -118,6 +118,16 @@ class Explorer:
         finally:
             self._syncing = False
 
+    def _run_clicked(self):
+        """The Run button: train once, with the button off meanwhile (``status`` says what
+        is training: ``_training_text()``)."""
+        self.run_button.disabled = True
+        self.status.value = message_html(f"training{self._training_text()} ...")
+        try:
+            self.run()
+        finally:
+            self.run_button.disabled = False
+
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         bundle = {}
         if self.widget is not None:

@@ -128,13 +128,8 @@ class LossWeightsExplorer(Explorer):
         box.add_class("kerlite-loss-weights-explorer")
         return box
 
-    def _run_clicked(self):
-        self.run_button.disabled = True
-        self.status.value = message_html(f"training with weights {self.weights} ...")
-        try:
-            self.run()
-        finally:
-            self.run_button.disabled = False
+    def _training_text(self):
+        return f" with weights {self.weights}"
 
     def _show(self):
         if self.widget is None:

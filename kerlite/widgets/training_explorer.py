@@ -144,13 +144,8 @@ class TrainingExplorer(Explorer):
         box.add_class("kerlite-training-explorer")
         return box
 
-    def _run_clicked(self):
-        self.run_button.disabled = True
-        self.status.value = message_html(f"training: {self.run_title()} ...")
-        try:
-            self.run()
-        finally:
-            self.run_button.disabled = False
+    def _training_text(self):
+        return f": {self.run_title()}"
 
     def _show(self):
         if self.widget is None:

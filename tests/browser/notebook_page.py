@@ -69,3 +69,18 @@ def shoot(page, locator, path):
     page.wait_for_timeout(300)
     path.parent.mkdir(parents=True, exist_ok=True)
     locator.screenshot(path=str(path))
+
+
+def write_notebook(folder, name, cells):
+    """A new notebook ``folder/name`` with one code cell per source in ``cells``."""
+    from pathlib import Path
+
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    path = Path(folder) / name
+    nbformat.write(notebook, path)
+    return path
