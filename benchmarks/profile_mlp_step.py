@@ -1,0 +1,209 @@
+"""One MLP training step taken apart: where NumPy's time goes, next to XLA's.
+
+kerlite's MLP step runs at the hand-written NumPy loop of ``bench_training.py`` (the
+"floor"). This script splits that floor into its four phases and times each alone,
+then the same phases jit-compiled by JAX (what Keras 3 on JAX runs), in fresh processes,
+alternating, medians:
+
+    forward    x @ W + b, relu, for each layer
+    loss       softmax cross-entropy's gradient with respect to the logits
+    backward   the weight, bias and input gradients (x^T @ dz, sum(dz), dz @ W^T, relu')
+    update     RMSprop: v = rho v + (1 - rho) g^2;  w -= lr g / sqrt(v + eps)
+
+plus the whole step as one function (XLA fuses across phases; NumPy cannot). A phase that
+is slower on NumPy than XLA's *whole step* is a floor no NumPy library can go under.
+
+    python benchmarks/profile_mlp_step.py                    # the wide MLP, 3 repeats
+    python benchmarks/profile_mlp_step.py --workload mlp
+"""
+
+import argparse
+import json
+import os
+import statistics
+import time
+
+import side_by_side
+
+WORKLOADS = {"mlp": ((784, 64, 64, 10), 64), "wide": ((784, 1024, 1024, 10), 256)}
+PHASES = ("forward", "loss", "backward", "update", "whole step")
+SIDES = ("numpy", "xla")
+RHO, EPSILON, LEARNING_RATE = 0.9, 1e-7, 1e-3
+
+
+def initial_state(sizes, batch):
+    import numpy as np
+
+    generator = np.random.default_rng(0)
+    weights = [generator.uniform(-0.05, 0.05, (i, o)).astype(np.float32)
+               for i, o in zip(sizes[:-1], sizes[1:])]
+    biases = [np.zeros(o, np.float32) for o in sizes[1:]]
+    x = generator.random((batch, sizes[0]), dtype=np.float32)
+    y = generator.integers(0, sizes[-1], batch)
+    return weights, biases, x, y
+
+
+def numpy_phases(sizes, batch):
+    """The floor's step as four in-place NumPy functions on preallocated buffers."""
+    import numpy as np
+
+    weights, biases, x, y = initial_state(sizes, batch)
+    params = weights + biases
+    grads = [np.zeros_like(p) for p in params]
+    velocity = [np.zeros_like(p) for p in params]
+    scratch = [np.zeros_like(p) for p in params]
+    acts = [x] + [np.zeros((batch, n), np.float32) for n in sizes[1:]]
+    deltas = [np.zeros((batch, n), np.float32) for n in sizes]
+    count = len(weights)
+    rows = np.arange(batch)
+
+    def forward():
+        for i in range(count):
+            np.matmul(acts[i], weights[i], out=acts[i + 1])
+            acts[i + 1] += biases[i]
+            if i < count - 1:
+                np.maximum(acts[i + 1], 0, out=acts[i + 1])
+
+    def loss():
+        delta = deltas[-1]
+        np.subtract(acts[-1], acts[-1].max(axis=1, keepdims=True), out=delta)
+        np.exp(delta, out=delta)
+        delta /= delta.sum(axis=1, keepdims=True)
+        delta[rows, y] -= 1
+        delta /= batch
+
+    def backward():
+        for i in reversed(range(count)):
+            np.matmul(acts[i].T, deltas[i + 1], out=grads[i])
+            deltas[i + 1].sum(axis=0, out=grads[count + i])
+            if i:
+                np.matmul(deltas[i + 1], weights[i].T, out=deltas[i])
+                deltas[i] *= acts[i] > 0
+
+    def update():
+        for p, g, v, s in zip(params, grads, velocity, scratch):
+            v *= RHO
+            np.multiply(g, g, out=s)
+            s *= 1 - RHO
+            v += s
+            np.add(v, EPSILON, out=s)
+            np.sqrt(s, out=s)
+            np.divide(g, s, out=s)
+            s *= LEARNING_RATE
+            p -= s
+
+    def whole_step():
+        forward()
+        loss()
+        backward()
+        update()
+
+    return dict(zip(PHASES, (forward, loss, backward, update, whole_step)))
+
+
+def xla_phases(sizes, batch):
+    """The same phases as jit-compiled JAX functions (each waits for its result)."""
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    import jax
+    import jax.numpy as jnp
+
+    weights, biases, x, y = initial_state(sizes, batch)
+    weights = [jax.device_put(w) for w in weights]
+    biases = [jax.device_put(b) for b in biases]
+    x, y = jax.device_put(x), jax.device_put(y)
+    params = (weights, biases)
+    velocity = jax.tree_util.tree_map(jnp.zeros_like, params)
+
+    def forward_pass(params, x):
+        h = x
+        for i, (w, b) in enumerate(zip(*params)):
+            h = h @ w + b
+            if i < len(params[0]) - 1:
+                h = jax.nn.relu(h)
+        return h
+
+    def loss_value(params, x, y):
+        logits = forward_pass(params, x)
+        return -jnp.mean(jnp.take_along_axis(jax.nn.log_softmax(logits), y[:, None], 1))
+
+    def logits_gradient(logits, y):
+        return (jax.nn.softmax(logits) - jax.nn.one_hot(y, logits.shape[1])) / logits.shape[0]
+
+    def rmsprop(params, grads, velocity):
+        velocity = jax.tree_util.tree_map(lambda v, g: RHO * v + (1 - RHO) * g * g,
+                                          velocity, grads)
+        params = jax.tree_util.tree_map(
+            lambda p, g, v: p - LEARNING_RATE * g / jnp.sqrt(v + EPSILON),
+            params, grads, velocity)
+        return params, velocity
+
+    def step(params, velocity, x, y):
+        grads = jax.grad(loss_value)(params, x, y)
+        return rmsprop(params, grads, velocity)
+
+    forward_jit = jax.jit(forward_pass)
+    logits = forward_jit(params, x)
+    loss_jit = jax.jit(logits_gradient)
+    grads = jax.jit(jax.grad(loss_value))(params, x, y)
+    # backward alone: the gradients given the forward's activations, as jax.vjp keeps them
+    _, pullback = jax.vjp(lambda p: forward_pass(p, x), params)
+    pullback_jit = jax.jit(pullback)
+    cotangent = loss_jit(logits, y)
+    update_jit = jax.jit(rmsprop)
+    step_jit = jax.jit(step)
+
+    def ready(value):
+        jax.block_until_ready(value)
+
+    return {"forward": lambda: ready(forward_jit(params, x)),
+            "loss": lambda: ready(loss_jit(logits, y)),
+            "backward": lambda: ready(pullback_jit(cotangent)),
+            "update": lambda: ready(update_jit(params, grads, velocity)),
+            "whole step": lambda: ready(step_jit(params, velocity, x, y))}
+
+
+def worker(side, workload):
+    sizes, batch = WORKLOADS[workload]
+    phases = (numpy_phases if side == "numpy" else xla_phases)(sizes, batch)
+    result = {}
+    for name, run in phases.items():
+        for _ in range(5):  # warm-up (and XLA's compilation)
+            run()
+        times = []
+        for _ in range(40):
+            began = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - began)
+        result[name] = statistics.median(times) * 1e3
+    result["sum of phases"] = sum(result[name] for name in PHASES[:-1])
+    if side == "numpy":
+        import threadpoolctl
+
+        result["blas"] = [(info.get("internal_api"), info.get("architecture"),
+                           info.get("num_threads")) for info in threadpoolctl.threadpool_info()]
+    print(json.dumps(result))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--workload", choices=WORKLOADS, default="wide")
+    parser.add_argument("--worker", nargs=2, metavar=("SIDE", "WORKLOAD"))
+    args = parser.parse_args()
+    if args.worker:
+        return worker(*args.worker)
+    runs = {side: [] for side in SIDES}
+    for repeat in range(args.repeats):
+        for side in SIDES if repeat % 2 == 0 else SIDES[::-1]:
+            runs[side].append(side_by_side.measure(__file__, side, args.workload))
+    sizes, batch = WORKLOADS[args.workload]
+    print(f"\n{'-'.join(map(str, sizes))}, batch {batch}: ms per phase "
+          f"({args.repeats} repeats, medians); BLAS: {runs['numpy'][0]['blas']}")
+    print(f"  {'phase':16s} {'numpy':>9s} {'xla':>9s} {'numpy/xla':>10s}")
+    for name in PHASES + ("sum of phases",):
+        numpy_ms, xla_ms = (statistics.median(r[name] for r in runs[side]) for side in SIDES)
+        print(f"  {name:16s} {numpy_ms:9.3f} {xla_ms:9.3f} {numpy_ms / xla_ms:9.2f}x")
+
+
+if __name__ == "__main__":
+    main()
