@@ -84,7 +84,13 @@ class GradientTape:
                 f"tape's `with` block. Received: target of type {type(target).__name__}"
             )
         single = isinstance(sources, Tensor)
-        source_list = [sources] if single else nest.flatten(sources)
+        # The common cases need no structure walk: one tensor, or a flat list of them
+        # (``model.trainable_weights``).
+        flat_list = type(sources) is list and all(isinstance(s, Tensor) for s in sources)
+        if single:
+            source_list = [sources]
+        else:
+            source_list = sources if flat_list else nest.flatten(sources)
         grads = backpropagate(
             target, source_list, output_gradients, free_graph=not self.persistent
         )
@@ -94,7 +100,7 @@ class GradientTape:
         grads = [None if g is None else Tensor(g) for g in grads]
         if single:
             return grads[0]
-        return nest.pack_like(sources, grads)
+        return grads if flat_list else nest.pack_like(sources, grads)
 
 
 class _Paused:

@@ -139,7 +139,8 @@ class Layer(Operation, layer_weights.WeightsMixin, layer_config.ConfigMixin,
                     "tensor: `y = layer(x)`."
                 )
             args = (kwargs.pop("inputs"),)
-        if not kwargs and len(args) == 1 and type(args[0]) is Tensor:  # eager layer(x)
+        if len(args) == 1 and type(args[0]) is Tensor and (
+                not kwargs or kwargs.keys() == _TRAINING_ONLY):  # eager layer(x)
             return self._eager_call(args, kwargs)
         if len(args) > 1:
             args, kwargs = self._context_arguments_by_name(args, kwargs)
@@ -401,6 +402,8 @@ def _mark_built_after(build):
 
     return wrapped
 
+
+_TRAINING_ONLY = {"training"}  # layer(x, training=...) on a Tensor: surely eager
 
 _OVERRIDES = {}  # (layer class, method name) -> does the class override Layer's method?
 

@@ -6,8 +6,8 @@ batches. ``compile(metrics=["accuracy"])`` picks the right one from the shapes (
 """
 
 from kerlite import arrays, dtypes
+from kerlite.arrays import convert_to_array
 from kerlite.autodiff.tensor import Tensor
-from kerlite.metrics.metric import as_array
 from kerlite.metrics.reduction_metrics import MeanMetricWrapper
 
 
@@ -17,7 +17,7 @@ def _as_result(matches):
 
 def _labels(y_true, y_pred):
     """Integer labels of shape y_pred.shape[:-1] (a trailing axis of 1 is dropped)."""
-    labels = as_array(y_true)
+    labels = convert_to_array(y_true)
     if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
         labels = labels.reshape(labels.shape[:-1])
     return labels
@@ -25,14 +25,14 @@ def _labels(y_true, y_pred):
 
 def accuracy(y_true, y_pred):
     """1.0 where y_true == y_pred exactly."""
-    y_true, y_pred = as_array(y_true), as_array(y_pred)
+    y_true, y_pred = convert_to_array(y_true), convert_to_array(y_pred)
     return _as_result(y_true == y_pred)
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """1.0 where (y_pred > threshold) equals the 0/1 target."""
-    y_pred = as_array(y_pred)
-    y_true = as_array(y_true)
+    y_pred = convert_to_array(y_pred)
+    y_true = convert_to_array(y_true)
     if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
         y_true = y_true.reshape(y_true.shape[:-1])
     elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
@@ -42,13 +42,13 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
 def categorical_accuracy(y_true, y_pred):
     """1.0 where argmax(y_pred) == argmax(y_true) (one-hot targets)."""
-    y_pred = as_array(y_pred)
-    return _as_result(as_array(y_true).argmax(axis=-1) == y_pred.argmax(axis=-1))
+    y_pred = convert_to_array(y_pred)
+    return _as_result(convert_to_array(y_true).argmax(axis=-1) == y_pred.argmax(axis=-1))
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
     """1.0 where argmax(y_pred) equals the integer label."""
-    y_pred = as_array(y_pred)
+    y_pred = convert_to_array(y_pred)
     return _as_result(_labels(y_true, y_pred) == y_pred.argmax(axis=-1))
 
 
@@ -63,13 +63,13 @@ def _in_top_k(labels, y_pred, k):
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1.0 where the true class (one-hot) is among the k highest predictions."""
-    y_pred = as_array(y_pred)
-    return _as_result(_in_top_k(as_array(y_true).argmax(axis=-1), y_pred, k))
+    y_pred = convert_to_array(y_pred)
+    return _as_result(_in_top_k(convert_to_array(y_true).argmax(axis=-1), y_pred, k))
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
     """1.0 where the integer label is among the k highest predictions."""
-    y_pred = as_array(y_pred)
+    y_pred = convert_to_array(y_pred)
     labels = _labels(y_true, y_pred)
     if from_sorted_ids:
         return _as_result((y_pred[..., :k] == labels[..., None]).any(axis=-1))

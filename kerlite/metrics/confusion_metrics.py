@@ -6,7 +6,8 @@ sums the area under the ROC (or precision-recall) curve traced by 200 thresholds
 """
 
 from kerlite import arrays, dtypes
-from kerlite.metrics.metric import Metric, as_array, scalar_result
+from kerlite.arrays import convert_to_array
+from kerlite.metrics.metric import Metric, scalar_result
 
 _COUNTS = ("true_positives", "false_positives", "true_negatives", "false_negatives")
 
@@ -14,8 +15,8 @@ _COUNTS = ("true_positives", "false_positives", "true_negatives", "false_negativ
 def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
                      class_id=None):
     """Weighted TP, FP, TN, FN at each threshold, as a (4, len(thresholds)) array."""
-    y_pred = as_array(y_pred, "float32")
-    y_true = as_array(y_true, "float32")
+    y_pred = convert_to_array(y_pred, "float32")
+    y_true = convert_to_array(y_true, "float32")
     xp = arrays.get_array_module(y_pred)
     if y_true.ndim == y_pred.ndim - 1:
         y_true = y_true.reshape(y_true.shape + (1,))
@@ -27,7 +28,7 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
         y_pred, y_true = y_pred[..., class_id], y_true[..., class_id]
     weight = xp.ones_like(y_pred)
     if sample_weight is not None:
-        sw = as_array(sample_weight, "float32")
+        sw = convert_to_array(sample_weight, "float32")
         while sw.ndim < y_pred.ndim:
             sw = sw.reshape(sw.shape + (1,))
         weight = weight * sw
@@ -167,8 +168,8 @@ class AUC(_ConfusionMetric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if self.from_logits:
-            xp = arrays.get_array_module(as_array(y_pred))
-            y_pred = 1 / (1 + xp.exp(-as_array(y_pred, "float32")))
+            xp = arrays.get_array_module(convert_to_array(y_pred))
+            y_pred = 1 / (1 + xp.exp(-convert_to_array(y_pred, "float32")))
         super().update_state(y_true, y_pred, sample_weight)
 
     def result(self):

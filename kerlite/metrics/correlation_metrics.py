@@ -13,15 +13,15 @@ agree in scale and offset (1 only when y_pred == y_true).
 
 from kerlite import dtypes
 from kerlite.losses.loss import match_ranks
-from kerlite.metrics.metric import as_array
+from kerlite.arrays import convert_to_array
 from kerlite.metrics.reduction_metrics import MeanMetricWrapper
 
 
 def _pair(y_true, y_pred):
-    y_pred = as_array(y_pred)
+    y_pred = convert_to_array(y_pred)
     if y_pred.dtype.kind != "f":
         y_pred = y_pred.astype(dtypes.floatx())
-    return match_ranks(as_array(y_true, y_pred.dtype), y_pred), y_pred
+    return match_ranks(convert_to_array(y_true, y_pred.dtype), y_pred), y_pred
 
 
 def pearson_correlation(y_true, y_pred, axis=-1):

@@ -12,7 +12,8 @@ the predicted class; with it, every prediction above the threshold does.
 """
 
 from kerlite import dtypes
-from kerlite.metrics.metric import Metric, as_array, scalar_result
+from kerlite.arrays import convert_to_array
+from kerlite.metrics.metric import Metric, scalar_result
 
 _AVERAGES = (None, "micro", "macro", "weighted")
 
@@ -58,8 +59,8 @@ class FBetaScore(Metric):
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = as_array(y_true, self.dtype)
-        y_pred = as_array(y_pred, self.dtype)
+        y_true = convert_to_array(y_true, self.dtype)
+        y_pred = convert_to_array(y_pred, self.dtype)
         if not self._built:
             self._build(y_true.shape, y_pred.shape)
         if self.threshold is None:  # the top class of each row (an all-zero row: none)
@@ -68,7 +69,7 @@ class FBetaScore(Metric):
         else:
             predicted = y_pred > self.threshold
         predicted = predicted.astype(self.dtype)
-        weight = None if sample_weight is None else as_array(
+        weight = None if sample_weight is None else convert_to_array(
             sample_weight, self.dtype).reshape(-1, 1)
 
         def weighted_sum(values):

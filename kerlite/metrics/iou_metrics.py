@@ -17,7 +17,8 @@ truncated to integers; pass ``dtype="float32"`` for fractional weights.
 import warnings
 
 from kerlite import arrays, dtypes
-from kerlite.metrics.metric import Metric, as_array, scalar_result
+from kerlite.arrays import convert_to_array
+from kerlite.metrics.metric import Metric, scalar_result
 
 
 class IoU(Metric):
@@ -39,7 +40,7 @@ class IoU(Metric):
                                           name="total_confusion_matrix")
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true, y_pred = as_array(y_true), as_array(y_pred)
+        y_true, y_pred = convert_to_array(y_true), convert_to_array(y_pred)
         if not self.sparse_y_true:
             y_true = y_true.argmax(axis=self.axis)
         if not self.sparse_y_pred:
@@ -47,12 +48,12 @@ class IoU(Metric):
         y_true = y_true.astype(self.dtype).reshape(-1)
         y_pred = y_pred.astype(self.dtype).reshape(-1)
         xp = arrays.get_array_module(y_true)
-        if sample_weight is not None and as_array(sample_weight).dtype.kind == "f" and (
-                "int" in self.dtype):
+        if (sample_weight is not None and "int" in self.dtype
+                and convert_to_array(sample_weight).dtype.kind == "f"):
             warnings.warn("You are passing weight as `float`, but dtype is `int`. This "
                           "may result in an incorrect weight due to type casting. "
                           "Consider using integer weights.", stacklevel=2)
-        weight = as_array(1 if sample_weight is None else sample_weight, self.dtype)
+        weight = convert_to_array(1 if sample_weight is None else sample_weight, self.dtype)
         weight = xp.broadcast_to(weight.reshape(-1) if weight.ndim > 1 else weight,
                                  y_true.shape)
         n = self.num_classes
@@ -93,8 +94,8 @@ class BinaryIoU(IoU):
         self.threshold = threshold
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        predicted = as_array(y_pred, "float32") >= self.threshold
-        super().update_state(as_array(y_true).astype(self.dtype),
+        predicted = convert_to_array(y_pred, "float32") >= self.threshold
+        super().update_state(convert_to_array(y_true).astype(self.dtype),
                              predicted.astype(self.dtype), sample_weight)
 
     def get_config(self):

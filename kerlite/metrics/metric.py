@@ -84,12 +84,6 @@ class Metric:
         return f"<{type(self).__name__} name={self.name}>"
 
 
-def as_array(value, dtype=None):
-    """The raw array of a Tensor, array or list (metrics work on plain arrays)."""
-    data = value.data if isinstance(value, Tensor) else arrays.convert_to_array(value)
-    return data.astype(dtype) if dtype is not None and data.dtype != dtype else data
-
-
 def scalar_result(value, dtype="float32"):
     """A 0-d Tensor holding ``value`` (what ``result()`` returns, as in Keras)."""
     xp = arrays.get_array_module()

@@ -14,7 +14,8 @@ precision = TP / (TP + FP).
 
 from kerlite import arrays
 from kerlite.metrics.confusion_metrics import confusion_counts
-from kerlite.metrics.metric import Metric, as_array, scalar_result
+from kerlite.arrays import convert_to_array
+from kerlite.metrics.metric import Metric, scalar_result
 
 _COUNTS = ("true_positives", "false_positives", "true_negatives", "false_negatives")
 
@@ -49,10 +50,10 @@ class _OperatingPointMetric(Metric):
             setattr(self, count, self.add_variable((len(self.thresholds),), name=count))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_pred = as_array(y_pred, "float32")
+        y_pred = convert_to_array(y_pred, "float32")
         if self.num_thresholds > 1:  # Keras buckets predictions into [0, 1] here
             y_pred = arrays.get_array_module(y_pred).clip(y_pred, 0.0, 1.0)
-        positive = (as_array(y_true) != 0).astype("float32")  # any non-zero label
+        positive = (convert_to_array(y_true) != 0).astype("float32")  # any non-zero label
         counts = confusion_counts(positive, y_pred, self.thresholds, sample_weight,
                                   class_id=self.class_id)
         for index, count in enumerate(_COUNTS):

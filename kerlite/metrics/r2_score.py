@@ -12,7 +12,8 @@ value per column). ``num_regressors = p > 0`` gives the adjusted R2,
 
 import warnings
 
-from kerlite.metrics.metric import Metric, as_array, scalar_result
+from kerlite.arrays import convert_to_array
+from kerlite.metrics.metric import Metric, scalar_result
 
 _AGGREGATIONS = (None, "uniform_average", "variance_weighted_average")
 
@@ -49,14 +50,16 @@ class R2Score(Metric):
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true, y_pred = as_array(y_true, self.dtype), as_array(y_pred, self.dtype)
+        y_true = convert_to_array(y_true, self.dtype)
+        y_pred = convert_to_array(y_pred, self.dtype)
         if y_pred.ndim == 2 and y_true.ndim == 1 and y_pred.shape[-1] == 1:
             y_true = y_true.reshape(-1, 1)  # (n,) targets for a one-output model
         elif y_true.ndim == 2 and y_pred.ndim == 1 and y_true.shape[-1] == 1:
             y_pred = y_pred.reshape(-1, 1)
         if not self._built:
             self._build(y_true.shape, y_pred.shape)
-        weight = as_array(1.0 if sample_weight is None else sample_weight, self.dtype)
+        weight = convert_to_array(1.0 if sample_weight is None else sample_weight,
+                                  self.dtype)
         if weight.ndim == 1:
             weight = weight.reshape(-1, 1)  # one weight per sample, for every column
         weight = weight + y_true * 0  # broadcast to y_true's shape

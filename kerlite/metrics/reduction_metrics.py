@@ -5,14 +5,15 @@ weights, ``total += sum(values * w)`` and ``count += sum(w)``.
 """
 
 from kerlite import dtypes
+from kerlite.arrays import convert_to_array
 from kerlite.losses.loss import combined_mask
-from kerlite.metrics.metric import Metric, as_array, scalar_result
+from kerlite.metrics.metric import Metric, scalar_result
 
 
 def samplewise(values, sample_weight):
     """Per-sample values (extra axes averaged) and matching weights, Keras's way."""
     if sample_weight is not None:
-        weight = as_array(sample_weight, values.dtype)
+        weight = convert_to_array(sample_weight, values.dtype)
         if weight.ndim == values.ndim + 1 and weight.shape[-1] == 1:
             weight = weight.reshape(weight.shape[:-1])
         elif values.ndim == weight.ndim + 1 and values.shape[-1] == 1:
@@ -36,7 +37,7 @@ class Sum(Metric):
         self.total = self.add_variable(shape=(), name="total")
 
     def update_state(self, values, sample_weight=None):
-        values, _ = samplewise(as_array(values, self.dtype), sample_weight)
+        values, _ = samplewise(convert_to_array(values, self.dtype), sample_weight)
         self.total.data += values.sum()
 
     def result(self):
@@ -52,7 +53,7 @@ class Mean(Metric):
         self.count = self.add_variable(shape=(), name="count")
 
     def update_state(self, values, sample_weight=None):
-        values = as_array(values, self.dtype)
+        values = convert_to_array(values, self.dtype)
         if sample_weight is None and values.ndim == 1:  # the common case, made quick
             self.total.data += values.sum()
             self.count.data += values.shape[0]
@@ -89,7 +90,7 @@ class MeanMetricWrapper(Mean):
         if mask is not None:
             weight = mask.astype(dtypes.floatx())
             if sample_weight is not None:
-                sample_weight = as_array(sample_weight, dtypes.floatx())
+                sample_weight = convert_to_array(sample_weight, dtypes.floatx())
                 while sample_weight.ndim < weight.ndim:
                     sample_weight = sample_weight[..., None]
                 weight = weight * sample_weight

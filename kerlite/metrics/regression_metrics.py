@@ -5,7 +5,8 @@ compute values).
 """
 
 from kerlite import losses
-from kerlite.metrics.metric import as_array, scalar_result
+from kerlite.arrays import convert_to_array
+from kerlite.metrics.metric import scalar_result
 from kerlite.metrics.reduction_metrics import Mean, MeanMetricWrapper
 
 
@@ -43,7 +44,7 @@ class LogCoshError(MeanMetricWrapper):
 
 def cosine_similarity(y_true, y_pred, axis=-1):
     """sum(normalize(y_true) * normalize(y_pred), axis) (the loss with the sign flipped)."""
-    return -as_array(losses.cosine_similarity(y_true, y_pred, axis=axis))
+    return -convert_to_array(losses.cosine_similarity(y_true, y_pred, axis=axis))
 
 
 class RootMeanSquaredError(Mean):
@@ -53,11 +54,11 @@ class RootMeanSquaredError(Mean):
         super().__init__(name=name, dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_pred = as_array(y_pred, self.dtype)
-        y_true = as_array(y_true, self.dtype)
+        y_pred = convert_to_array(y_pred, self.dtype)
+        y_true = convert_to_array(y_true, self.dtype)
         if y_true.ndim == y_pred.ndim - 1:
             y_true = y_true.reshape(y_true.shape + (1,))
         super().update_state((y_true - y_pred) ** 2, sample_weight=sample_weight)
 
     def result(self):
-        return scalar_result(float(as_array(super().result())) ** 0.5, self.dtype)
+        return scalar_result(float(convert_to_array(super().result())) ** 0.5, self.dtype)

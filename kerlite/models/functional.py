@@ -6,7 +6,10 @@ its input tensors. Calling it on new symbolic tensors records one node for the w
 model, so a model can be used as a layer (nested models, ensembles).
 """
 
+import numpy
+
 from kerlite import ops
+from kerlite.autodiff.tensor import Tensor
 from kerlite.common import nest
 from kerlite.layers.call_context import CallContext
 from kerlite.graph.input_spec import InputSpec, assert_input_compatibility
@@ -50,6 +53,10 @@ class Functional(Model):
         self._layers_by_depth = layers_by_depth
         self._input_specs = [
             InputSpec(shape=(None,) + tuple(x.shape[1:]), name=x.name) for x in self.inputs]
+        # Decided once here, not in every call: each input's dtype as NumPy names it,
+        # and whether the model has a single output (then no structure to rebuild).
+        self._input_numpy_dtypes = [_numpy_dtype(x.dtype) for x in self.inputs]
+        self._single_output = isinstance(self._outputs_struct, KerasTensor)
         self.built = True
 
     # --- structure -----------------------------------------------------------------
@@ -119,8 +126,9 @@ class Functional(Model):
 
     def call(self, inputs, training=None, mask=None):
         """Run the graph on concrete inputs; returns outputs in the model's structure."""
-        flat = [self._standardize_input(value, x, spec) for value, x, spec in
-                zip(self._flat_inputs(inputs), self.inputs, self._input_specs)]
+        flat = [self._standardize_input(value, x, spec, dtype) for value, x, spec, dtype in
+                zip(self._flat_inputs(inputs), self.inputs, self._input_specs,
+                    self._input_numpy_dtypes)]
         values = {id(x): value for x, value in zip(self.inputs, flat)}
         if mask is not None:
             for value, value_mask in zip(flat, nest.flatten(mask)):
@@ -137,23 +145,30 @@ class Functional(Model):
                     kwargs = nest.map_structure(lambda v: _value_of(v, values),
                                                 node.call_kwargs)
                     outputs = node.layer(*args, **kwargs)
-                for tensor, value in zip(node.outputs, nest.flatten(outputs)):
-                    values[id(tensor)] = value
+                if isinstance(outputs, Tensor):  # the common case: one output
+                    values[id(node.outputs[0])] = outputs
+                else:
+                    for tensor, value in zip(node.outputs, nest.flatten(outputs)):
+                        values[id(tensor)] = value
         finally:
             CallContext.training = saved
+        if self._single_output:
+            return values[id(self.outputs[0])]
         return nest.pack_like(self._outputs_struct, [values[id(x)] for x in self.outputs])
 
     def _convert_inputs(self, inputs):
         return inputs  # each input is converted to its Input's dtype in call()
 
-    def _standardize_input(self, value, symbolic, spec):
+    def _standardize_input(self, value, symbolic, spec, numpy_dtype):
         """One input as a Tensor of its Input's dtype and rank (Keras 3 adds or drops a
-        last axis of size 1: data of shape (n,) fits ``Input(shape=(1,))``)."""
+        last axis of size 1: data of shape (n,) fits ``Input(shape=(1,))``).
+        ``numpy_dtype`` is that dtype as NumPy names it (None: compare by name)."""
         if value is None:
             return None
         if not hasattr(value, "_parents"):
             value = ops.convert_to_tensor(value, symbolic.dtype)
-        elif value.dtype != symbolic.dtype:
+        elif (value.data.dtype != numpy_dtype if numpy_dtype is not None
+              else value.dtype != symbolic.dtype):
             value = ops.cast(value, symbolic.dtype)
         rank, expected = value.ndim, len(symbolic.shape)
         if rank == expected + 1 and value.shape[-1] == 1:
@@ -180,6 +195,15 @@ class Functional(Model):
         from kerlite.models.functional_config import functional_config
 
         return functional_config(self)
+
+
+def _numpy_dtype(name):
+    """The NumPy dtype called ``name``, or None where NumPy names it otherwise ("str")."""
+    try:
+        dtype = numpy.dtype(name)
+    except TypeError:
+        return None
+    return dtype if dtype.name == name else None
 
 
 def _value_of(value, values):

@@ -14,7 +14,9 @@ SMALL = 1 << 18  # variables with fewer elements than this (256 Ki) join the gro
 
 
 class FlatGroup:
-    """Stands in for one variable in ``_fused_update_step``: ``data`` is the flat buffer."""
+    """Stands in for one variable in ``_fused_update_step``: ``data`` is the flat buffer,
+    ``slots`` the flat slot buffers, and ``grad`` the buffer the optimizer copies the
+    members' gradients into before each update (``Optimizer._fused_update_all``)."""
 
     def __init__(self, variables, slot_variables, xp):
         self.members = list(variables)
@@ -25,15 +27,6 @@ class FlatGroup:
         self.slots = tuple(_SlotBuffer(_rehome(column, sizes, dtype, xp))
                            for column in zip(*slot_variables))
         self.grad = xp.empty(sum(sizes), dtype=dtype)
-
-    def gather(self, grads_by_id):
-        """All members' gradients copied into one flat array (None if one is missing)."""
-        pieces = [grads_by_id.get(id(v)) for v in self.members]
-        if any(piece is None for piece in pieces):
-            return None
-        xp = arrays.get_array_module(self.grad)
-        xp.concatenate([piece.reshape(-1) for piece in pieces], out=self.grad)
-        return self.grad
 
 
 class _SlotBuffer:

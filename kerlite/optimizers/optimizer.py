@@ -348,14 +348,18 @@ class Optimizer:
 
     def _fused_update_all(self, grads, variables, learning_rate):
         """The fast path: one fused update per flat group whose members all have a
-        gradient, then the fused rule for every other variable on its own."""
+        gradient (copied, one after the other, into the group's flat ``grad`` buffer),
+        then the fused rule for every other variable on its own."""
         by_id = {id(v): g for g, v in zip(grads, variables)}
         done = set()
         for group in self._groups:
-            flat_grad = group.gather(by_id)
-            if flat_grad is not None:
-                self._fused_update_step(flat_grad, group, learning_rate)
-                done.update(id(v) for v in group.members)
+            pieces = [by_id.get(id(v)) for v in group.members]
+            if any(piece is None for piece in pieces):
+                continue
+            xp = arrays.get_array_module(group.grad)
+            xp.concatenate([piece.reshape(-1) for piece in pieces], out=group.grad)
+            self._fused_update_step(group.grad, group, learning_rate)
+            done.update(id(v) for v in group.members)
         for grad, variable in zip(grads, variables):
             if id(variable) not in done:
                 self._fused_update_step(grad, variable, learning_rate)

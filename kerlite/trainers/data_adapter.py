@@ -10,6 +10,11 @@ tuples, any of them possibly nested or ``None``):
 * a ``PyDataset`` (or Keras 2 ``Sequence``): batch ``i`` is ``dataset[i]``;
 * a Python generator or iterator yielding batches: read ``steps`` batches per epoch,
   or until it runs out.
+
+The model's inputs (``x``) leave here ready to compute with: arrays of the active array
+library (NumPy, or CuPy on a GPU), floats in ``floatx``. In-memory NumPy data is
+converted once per ``fit``; batches from a generator or a PyDataset (and every batch on
+a GPU) one at a time, here, so the training step itself never converts data.
 """
 
 import math
@@ -19,7 +24,8 @@ import warnings
 
 import numpy
 
-from kerlite import config
+from kerlite import arrays, config, dtypes
+from kerlite.autodiff.tensor import Tensor
 from kerlite.common.nest import flatten, map_structure
 from kerlite.common.py_dataset import PyDataset
 from kerlite.trainers.class_weights import class_weight_to_sample_weight
@@ -53,12 +59,31 @@ def _to_array(value):
     return array
 
 
+def input_array(value):
+    """One model input as an array of the active array library, floats in ``floatx``
+    (a Tensor, or None, stays as it is)."""
+    if value is None or isinstance(value, Tensor):
+        return value
+    array = arrays.convert_to_array(value)
+    if array.dtype.kind == "f" and array.dtype != dtypes.floatx():
+        array = array.astype(dtypes.floatx())
+    return array
+
+
+def input_arrays(x):
+    """``input_array`` for every input in the structure ``x``."""
+    return map_structure(input_array, x)
+
+
 class ArrayDataAdapter:
     """Batches sliced from in-memory arrays."""
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
                  class_weight=None):
-        self.x, self.y = map_structure(_to_array, x), map_structure(_to_array, y)
+        self.x = map_structure(_to_host_input, x)
+        self.y = map_structure(_to_array, y)
+        # With NumPy the inputs are ready now; a GPU receives each batch as it comes.
+        self.inputs_ready = arrays.backend() == "numpy"
         self.sample_weight = map_structure(_to_array, sample_weight)
         lengths = {len(a) for a in flatten((self.x, self.y, self.sample_weight))
                    if a is not None and a.ndim}
@@ -96,6 +121,16 @@ class ArrayDataAdapter:
             else:
                 part = order[start: start + self.batch_size]
             yield tuple(_take(data, part) for data in (self.x, self.y, self.sample_weight))
+
+
+def _to_host_input(value):
+    """An input as a NumPy array with floats in ``floatx``, once for the whole fit."""
+    if value is None:
+        return None
+    array = value.numpy() if isinstance(value, Tensor) else numpy.asarray(value)
+    if array.dtype.kind == "f" and array.dtype != dtypes.floatx():
+        array = array.astype(dtypes.floatx())
+    return array
 
 
 def _take(data, part):
@@ -251,11 +286,11 @@ class EpochIterator:
 
     def epoch(self):
         if getattr(self.adapter, "counts_its_own_steps", False):
-            yield from enumerate(self.adapter.batches())
+            yield from enumerate(self._ready_batches())
             return
         per_pass = self.adapter.num_batches
         if self._pass is None or not self.steps_per_epoch:
-            self._pass, self._taken = self.adapter.batches(), 0
+            self._pass, self._taken = self._ready_batches(), 0
         for step in range(self.steps_per_epoch or per_pass):
             if self._taken >= per_pass:
                 warnings.warn(
@@ -269,3 +304,11 @@ class EpochIterator:
             yield step, next(self._pass)
         if self._taken >= per_pass:
             self._pass = None
+
+    def _ready_batches(self):
+        """The adapter's batches, their inputs converted by ``input_arrays`` unless the
+        adapter has converted them already (in-memory NumPy data)."""
+        if getattr(self.adapter, "inputs_ready", False):
+            return self.adapter.batches()
+        return ((input_arrays(x), y, sample_weight)
+                for x, y, sample_weight in self.adapter.batches())

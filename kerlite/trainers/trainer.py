@@ -12,7 +12,7 @@ output, and ``per_output``, the one rule matching values to outputs).
 
 import warnings
 
-from kerlite import arrays, dtypes, optimizers
+from kerlite import arrays, optimizers
 from kerlite.common.nest import map_structure
 from kerlite.autodiff.gradient_tape import GradientTape
 from kerlite.autodiff.tensor import Tensor
@@ -20,6 +20,7 @@ from kerlite.metrics.reduction_metrics import Mean
 from kerlite.trainers.compile_utils import (CompileLoss, CompileMetrics,
                                             check_compile_arguments, per_output)
 from kerlite.trainers.class_weights import check_class_weight, class_weight_to_sample_weight
+from kerlite.trainers.data_adapter import input_arrays
 from kerlite.trainers.loops import Loops
 
 
@@ -150,9 +151,11 @@ class Trainer(Loops):
 
     # --- one step ---------------------------------------------------------------------
     def _as_model_input(self, x):
+        """The batch's inputs as Tensors: the data adapter (``input_arrays``) has made
+        them arrays of the right library and dtype already."""
         if isinstance(x, (list, tuple, dict)):
-            return map_structure(_input_tensor, x)
-        return _input_tensor(x)
+            return map_structure(_as_tensor, x)
+        return x if x is None or isinstance(x, Tensor) else Tensor(x)
 
     def _outputs(self, y_pred):
         """The model's predictions as a list in output order (a dict of predictions is
@@ -246,7 +249,7 @@ class Trainer(Loops):
             sample_weight = class_weight_to_sample_weight(y, class_weight)
         self.reset_metrics()
         self._cache_loss_sources()
-        self._train_batch(x, y, sample_weight,
+        self._train_batch(input_arrays(x), y, sample_weight,
                           self.trainable_weights if self.built and self.weights else None)
         return self._results(return_dict)
 
@@ -256,12 +259,12 @@ class Trainer(Loops):
         y = self._targets(x, y)
         self.reset_metrics()
         self._cache_loss_sources()
-        self._test_batch(x, y, sample_weight)
+        self._test_batch(input_arrays(x), y, sample_weight)
         return self._results(return_dict)
 
     def predict_on_batch(self, x):
         """The model's output for one batch, as NumPy array(s)."""
-        return self._predict_batch(x)
+        return self._predict_batch(input_arrays(x))
 
     def _results(self, return_dict):
         logs = self._logs()
@@ -308,13 +311,8 @@ _WORKERS_MOVED = ("`max_queue_size`, `workers` and `use_multiprocessing` are arg
                   "of keras.utils.PyDataset in Keras 3.")
 
 
-def _input_tensor(value):
-    if value is None or isinstance(value, Tensor):
-        return value
-    array = arrays.convert_to_array(value)
-    if array.dtype.kind == "f" and array.dtype != dtypes.floatx():
-        array = array.astype(dtypes.floatx())
-    return Tensor(array)
+def _as_tensor(value):
+    return value if value is None or isinstance(value, Tensor) else Tensor(value)
 
 
 def _batch_size(inputs):
