@@ -235,6 +235,42 @@ def xla_lstm(batch, steps, features, units, calls):
          best_of(lambda: gemms(U, h0).block_until_ready(), calls), steps)
 
 
+def whole_model(case, batch, calls):
+    """The keras-io model around the op (lstm28/gru28): one predict batch and one training
+    step, in kerlite and in Keras 3 on JAX; what is not the op is the layers, loss,
+    optimizer and loop around it."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"""
+import os, sys, time, numpy as np
+sys.path.insert(0, {os.path.dirname(os.path.abspath(__file__))!r})
+import side_by_side, bench_rnn
+keras = side_by_side.import_library(sys.argv[1])
+model = bench_rnn.mnist_rows_rnn(keras, {"GRU" if case.startswith("gru") else "LSTM"!r})
+x, y = bench_rnn.data("lstm28", dict(samples={batch * 40}))
+model.fit(x, y, batch_size={batch}, epochs=1, verbose=0)
+model.predict(x, batch_size={batch}, verbose=0)
+for label, run in (("predict, per batch", lambda: model.predict(x, batch_size={batch}, verbose=0)),
+                   ("fit, per batch", lambda: model.fit(x, y, batch_size={batch}, verbose=0))):
+    times = []
+    for _ in range(5):
+        began = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - began)
+    print(label, min(times) / 40 * 1e6)
+"""
+    print("the whole model (Input - RNN(64) - Dense(10, softmax)), microseconds per batch:")
+    for side in ("kerlite", "keras-jax"):
+        env = dict(os.environ)
+        done = subprocess.run([sys.executable, "-c", code, side], capture_output=True,
+                              text=True, env=env)
+        for line in done.stdout.strip().splitlines():
+            label, value = line.rsplit(" ", 1)
+            show(f"{side}: {label}", float(value))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", choices=list(CASES), default="lstm28")
@@ -258,6 +294,8 @@ def main():
             lstm_pieces(batch, steps, features, units, args.calls)
     if not args.no_xla and not args.case.startswith("gru"):
         xla_lstm(batch, steps, features, units, args.calls)
+    if args.case in ("lstm28", "gru28"):
+        whole_model(args.case, batch, args.calls)
 
 
 if __name__ == "__main__":

@@ -205,3 +205,18 @@ def test_lstm_inference_equals_recorded_forward(activations, options):
     assert recorded[0]._backward is not None and plain[0]._backward is None
     for a, b_ in zip(plain, recorded):
         np.testing.assert_array_equal(a.numpy(), b_.numpy())
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize("options", [{}, {"mask": MASK, "go_backwards": True},
+                                     {"activation": "relu",
+                                      "recurrent_activation": "hard_sigmoid"}])
+def test_gru_inference_equals_recorded_forward(reset_after, options):
+    x, h0, W, U, b = data(3, (2, 3 * U_) if reset_after else None)
+    kernel = kerlite.Variable(W)
+    plain = recurrent.gru(x, h0, kernel, U, b, reset_after=reset_after, **options)
+    with kerlite.GradientTape():
+        recorded = recurrent.gru(x, h0, kernel, U, b, reset_after=reset_after, **options)
+    assert recorded[0]._backward is not None and plain[0]._backward is None
+    for a, b_ in zip(plain, recorded):
+        np.testing.assert_array_equal(a.numpy(), b_.numpy())

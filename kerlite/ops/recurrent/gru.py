@@ -1,10 +1,10 @@
 """gru: the gated recurrent unit over a whole sequence (both reset_after forms), with BPTT."""
 
 from kerlite.autodiff.tensor import record
-from kerlite.ops.recurrent.gate_activations import activation_pair
+from kerlite.ops.recurrent.gate_activations import activate_in_place, activation_pair
 from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct
 from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, finish_gradients,
-                                            time_major, time_slice)
+                                            needs_gradient, time_major, time_slice)
 
 
 def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
@@ -37,37 +37,51 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
         per_gate = drop is not None and drop.ndim == 3
         recurrent = GateDropoutProduct(xp, U[:, :2 * u], drop[:2] if per_gate else drop, 2)
         candidate_mask = drop[2] if per_gate else drop
-    act, d_act = activation_pair(activation)
-    rec, d_rec = activation_pair(recurrent_activation)
-    dtype = seq.projected.dtype
-    hidden = xp.empty((seq.steps + 1, seq.batch, u), dtype=dtype)
-    update_reset = xp.empty((seq.steps, seq.batch, 2 * u), dtype=dtype)
-    candidate = xp.empty((seq.steps, seq.batch, u), dtype=dtype)
-    # reset_after: h @ U_h + b_h ; reset before: r * h  (what the candidate's gradient needs)
-    reset_input = xp.empty_like(candidate)
+    d_act = activation_pair(activation)[1]
+    d_rec = activation_pair(recurrent_activation)[1]
+    dtype, steps, batch = seq.projected.dtype, seq.steps, seq.batch
+    parents = tuple(t for t in (inputs, h0, kernel, recurrent_kernel, bias) if t is not None)
+    # Training keeps every step's gates for the backward pass; inference reuses one of each.
+    keep = needs_gradient(parents)
+    kept = steps if keep else 1
+    hidden = xp.empty((steps + 1, batch, u), dtype=dtype)
+    update_reset = xp.empty((kept, batch, 2 * u), dtype=dtype)
+    candidate = xp.empty((kept, batch, u), dtype=dtype)
+    if reset_after:  # h @ U + recurrent bias, all three gates; the candidate needs its part
+        h_parts = xp.empty((kept, batch, 3 * u), dtype=dtype)
+        reset_input = h_parts[:, :, 2 * u:]
+    else:  # r * h, what the candidate's gradient needs
+        reset_input = xp.empty_like(candidate)
     hidden[0] = h0.data
-    for t in range(seq.steps):
-        x_part = seq.projected[t]
+    for t in range(steps):
+        k = t if keep else 0
+        x_part, zr, cand = seq.projected[t], update_reset[k], candidate[k]
         if reset_after:
-            h_part = recurrent(hidden[t])
+            h_part = recurrent(hidden[t], out=h_parts[k])
             if recurrent_bias is not None:
                 h_part += recurrent_bias
-            update_reset[t] = rec(xp, x_part[:, :2 * u] + h_part[:, :2 * u])
-            reset_input[t] = h_part[:, 2 * u:]
-            candidate[t] = act(xp, x_part[:, 2 * u:] + update_reset[t, :, u:] * reset_input[t])
+            activate_in_place(xp, recurrent_activation,
+                              xp.add(x_part[:, :2 * u], h_part[:, :2 * u], out=zr))
+            xp.multiply(zr[:, u:], reset_input[k], out=cand)
         else:
-            update_reset[t] = rec(xp, x_part[:, :2 * u] + recurrent(hidden[t]))
-            reset_input[t] = update_reset[t, :, u:] * _dropped(hidden[t], candidate_mask)
-            candidate[t] = act(xp, x_part[:, 2 * u:] + reset_input[t] @ U[:, 2 * u:])
-        z = update_reset[t, :, :u]
-        new = candidate[t] + z * (hidden[t] - candidate[t])
-        hidden[t + 1] = seq.keep(t, new, hidden[t])
+            activate_in_place(xp, recurrent_activation,
+                              xp.add(x_part[:, :2 * u], recurrent(hidden[t]), out=zr))
+            xp.multiply(zr[:, u:], _dropped(hidden[t], candidate_mask), out=reset_input[k])
+            xp.matmul(reset_input[k], U[:, 2 * u:], out=cand)
+        cand += x_part[:, 2 * u:]
+        activate_in_place(xp, activation, cand)
+        new = xp.subtract(hidden[t], cand, out=hidden[t + 1])  # h = hh + z * (h - hh)
+        new *= zr[:, :u]
+        new += cand
+        if seq.mask is not None:
+            new[...] = seq.keep(t, new, hidden[t])
 
     def backward(g):
         g = time_major(g)
         d_x_part = xp.empty((seq.steps, seq.batch, 3 * u), dtype=dtype)
         d_h_part = xp.empty_like(d_x_part) if reset_after else None
         dh = xp.zeros_like(hidden[0])
+        candidate_kernel_T = None if reset_after else xp.ascontiguousarray(U[:, 2 * u:].T)
         for t in reversed(range(seq.steps)):
             dh_new, dh_skip = seq.split_masked(t, dh + g[t])
             z, r = update_reset[t, :, :u], update_reset[t, :, u:]
@@ -80,7 +94,7 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
                 d_h_part[t, :, 2 * u:] = d_cand * r
                 d_h = recurrent.input_gradient(d_h_part[t])
             else:
-                d_reset_input = d_cand @ U[:, 2 * u:].T
+                d_reset_input = d_cand @ candidate_kernel_T
                 h = _dropped(hidden[t], candidate_mask)
                 d_x_part[t, :, u:2 * u] = d_reset_input * h * d_rec(xp, r)
                 d_h = (recurrent.input_gradient(d_x_part[t, :, :2 * u])
@@ -105,7 +119,6 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
         return finish_gradients(seq, d_x_part, dh, inputs, kernel.data, bias, hidden, recurrent,
                                 d_zr, bias_grad, extra_recurrent=add_candidate_part)
 
-    parents = tuple(t for t in (inputs, h0, kernel, recurrent_kernel, bias) if t is not None)
     out = record(seq.outputs(hidden[1:]), parents, backward)
     return out, time_slice(out, -1)
 
