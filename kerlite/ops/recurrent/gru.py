@@ -82,24 +82,36 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
         d_h_part = xp.empty_like(d_x_part) if reset_after else None
         dh = xp.zeros_like(hidden[0])
         candidate_kernel_T = None if reset_after else xp.ascontiguousarray(U[:, 2 * u:].T)
+        # What multiplies the gradients inside the loop, for all steps at once (few calls
+        # on whole arrays instead of many on one step's): dz = dh * (h - hh) * z';
+        # d_hh = dh * (1 - z) * act'(hh); dr = d_hh * (h U_h + b_h, or d(r*h) * h) * r'.
+        z_all, r_all = update_reset[..., :u], update_reset[..., u:]
+        gate_slopes = d_rec(xp, update_reset)
+        z_coefficient = (hidden[:-1] - candidate) * gate_slopes[..., :u]
+        candidate_slope = (1 - z_all) * d_act(xp, candidate)
+        if reset_after:
+            r_coefficient = reset_input * gate_slopes[..., u:]
+        else:
+            r_coefficient = _dropped(hidden[:-1], candidate_mask) * gate_slopes[..., u:]
         for t in reversed(range(seq.steps)):
             dh_new, dh_skip = seq.split_masked(t, dh + g[t])
-            z, r = update_reset[t, :, :u], update_reset[t, :, u:]
-            d_cand = dh_new * (1 - z) * d_act(xp, candidate[t])
-            d_x_part[t, :, :u] = dh_new * (hidden[t] - candidate[t]) * d_rec(xp, z)
-            d_x_part[t, :, 2 * u:] = d_cand
+            d = d_x_part[t]
+            d_cand = xp.multiply(dh_new, candidate_slope[t], out=d[:, 2 * u:])
+            xp.multiply(dh_new, z_coefficient[t], out=d[:, :u])
             if reset_after:
-                d_x_part[t, :, u:2 * u] = d_cand * reset_input[t] * d_rec(xp, r)
-                d_h_part[t, :, :2 * u] = d_x_part[t, :, :2 * u]
-                d_h_part[t, :, 2 * u:] = d_cand * r
+                xp.multiply(d_cand, r_coefficient[t], out=d[:, u:2 * u])
+                d_h_part[t, :, :2 * u] = d[:, :2 * u]
+                xp.multiply(d_cand, r_all[t], out=d_h_part[t, :, 2 * u:])
                 d_h = recurrent.input_gradient(d_h_part[t])
             else:
                 d_reset_input = d_cand @ candidate_kernel_T
-                h = _dropped(hidden[t], candidate_mask)
-                d_x_part[t, :, u:2 * u] = d_reset_input * h * d_rec(xp, r)
-                d_h = (recurrent.input_gradient(d_x_part[t, :, :2 * u])
-                       + _dropped(d_reset_input * r, candidate_mask))
-            dh = dh_new * z + d_h + dh_skip
+                xp.multiply(d_reset_input, r_coefficient[t], out=d[:, u:2 * u])
+                d_h = recurrent.input_gradient(d[:, :2 * u])
+                d_h += _dropped(d_reset_input * r_all[t], candidate_mask)
+            dh = xp.multiply(dh_new, z_all[t])
+            dh += d_h
+            if seq.mask is not None:
+                dh += dh_skip
 
         def bias_grad():
             d_input_bias = d_x_part.sum(axis=(0, 1))
