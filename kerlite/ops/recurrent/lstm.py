@@ -75,8 +75,9 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
         shift[:3 * u] = 0.5
     hidden[0], carry[0] = h0.data, c0.data
     for t in range(steps):
-        now, after = (t, t + 1) if keep else (t % 2, (t + 1) % 2)
-        z, c, a = gates[now if keep else 0], carry[after], act_carry[now if keep else 0]
+        k = t if keep else 0  # this step's gate buffer
+        before, after = (t, t + 1) if keep else (t % 2, (t + 1) % 2)  # its carry buffers
+        z, c, a = gates[k], carry[after], act_carry[k]
         recurrent_step(hidden[t], out=z)
         z += seq.projected[t]
         if one_tanh:
@@ -86,7 +87,7 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
         else:
             z[:, :3 * u] = rec(xp, z[:, :3 * u])
             z[:, 3 * u:] = act(xp, z[:, 3 * u:])
-        xp.multiply(z[:, 2 * u:3 * u], carry[now], out=c)  # c = f * c + i * g
+        xp.multiply(z[:, 2 * u:3 * u], carry[before], out=c)  # c = f * c + i * g
         c += xp.multiply(z[:, u:2 * u], z[:, 3 * u:], out=input_times_candidate)
         if one_tanh:
             xp.tanh(c, out=a)
@@ -94,7 +95,7 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
             a[...] = act(xp, c)
         xp.multiply(z[:, :u], a, out=hidden[t + 1])  # h = o * act(c)
         if seq.mask is not None:
-            c[...] = seq.keep(t, c, carry[now])
+            c[...] = seq.keep(t, c, carry[before])
             hidden[t + 1] = seq.keep(t, hidden[t + 1], hidden[t])
     last_carry = carry[-1] if keep else carry[steps % 2]
 
