@@ -1,25 +1,40 @@
-"""Bidirectional LSTM text classifier: kerlite vs Keras 3 (JAX, CPU), side by side.
+"""Recurrent networks' training and predict speed, and memory: kerlite next to Keras 3 on its
+JAX and PyTorch backends (CPU; the PyTorch side runs where torch is installed).
 
-The seed tutorial's model (Embedding -> BiLSTM(64, sequences) -> BiLSTM(64) -> Dense(32)
--> Dense(1)) trained with ``fit`` on random token ids; each library runs in its own
-process, warms up for one epoch (Keras compiles then), and is timed on the next epochs.
+The same Keras-API code builds each model on every side:
+    bilstm  the seed's text classifier: Embedding(1000, 64) - Bidirectional(LSTM(64,
+            return_sequences=True)) - Bidirectional(LSTM(64)) - Dense(32, relu) -
+            Dense(1, sigmoid); random token ids of length 80, batch 64, Adam, binary
+            cross-entropy
+    lstm28  the keras-io MNIST-rows shape: Input((28, 28)) - LSTM(64) - Dense(10, softmax),
+            batch 32, Adam, sparse categorical cross-entropy, accuracy
+    gru28   the same with GRU(64)
+Each run is a fresh subprocess (so its peak RSS is its own), warms up on 10 batches of
+``fit`` and one of ``predict`` (Keras compiles then), then times ``fit`` and ``predict`` on
+random data. Sides alternate and every measurement is repeated; the table shows medians.
+``start_to_first_epoch_s`` is the time from the process's start (as the kernel records it)
+to the end of the warm-up ``fit``: imports, building, compiling and 10 batches.
 
-    python benchmarks/bench_rnn.py [--length 80] [--batch 64] [--samples 1024]
-
-Prints train samples per second, predict samples per second, peak memory (RSS) and the
-final loss for each library.
+    python benchmarks/bench_rnn.py                          # all three, 3 repeats
+    python benchmarks/bench_rnn.py --workloads lstm28 --repeats 5
+    python benchmarks/bench_rnn.py --blas-threads 1         # single-threaded OpenBLAS
 """
 
-import argparse
-import json
-import os
-import resource
-import subprocess
-import sys
 import time
 
+import side_by_side
+from side_by_side import print_result, seconds_since_process_start
 
-def build(keras, vocabulary, length):
+WORKLOADS = {
+    "bilstm": {"length": 80, "vocabulary": 1000, "batch_size": 64, "samples": 1024,
+               "epochs": 2},
+    "lstm28": {"layer": "LSTM", "batch_size": 32, "samples": 4096, "epochs": 1},
+    "gru28": {"layer": "GRU", "batch_size": 32, "samples": 4096, "epochs": 1},
+}
+SIDES = ("kerlite", "keras-jax", "keras-torch")
+
+
+def bidirectional_lstm(keras, vocabulary, length):
     layers = keras.layers
     inputs = keras.Input(shape=(length,), dtype="int32")
     x = layers.Embedding(vocabulary, 64)(inputs)
@@ -32,78 +47,60 @@ def build(keras, vocabulary, length):
     return model
 
 
-def measure(library, length, batch, samples, epochs):
-    """Runs inside the child process; returns a dict of figures."""
+def mnist_rows_rnn(keras, layer_name):
+    model = keras.Sequential([
+        keras.Input((28, 28)),
+        getattr(keras.layers, layer_name)(64),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def data(workload, spec):
     import numpy as np
 
-    if library == "keras":
-        os.environ["KERAS_BACKEND"] = "jax"
-        import keras
-    else:
-        import kerlite as keras
-    keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
-    vocabulary = 1000
-    x = rng.integers(1, vocabulary, size=(samples, length)).astype("int32")
-    y = (x[:, :5].mean(axis=1) > vocabulary / 2).astype("float32")[:, None]
-    model = build(keras, vocabulary, length)
-    model.fit(x, y, batch_size=batch, epochs=1, verbose=0)  # warm-up (and Keras's jit)
-    start = time.perf_counter()
-    history = model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0)
-    train_seconds = time.perf_counter() - start
+    count = spec["samples"]
+    if workload == "bilstm":
+        vocabulary = spec["vocabulary"]
+        x = rng.integers(1, vocabulary, size=(count, spec["length"])).astype("int32")
+        y = (x[:, :5].mean(axis=1) > vocabulary / 2).astype("float32")[:, None]
+        return x, y
+    return rng.random((count, 28, 28), dtype=np.float32), rng.integers(0, 10, count)
+
+
+def library_worker(side, workload):
+    """Import, build, warm up on 10 batches, then time ``fit`` and ``predict``."""
+    keras = side_by_side.import_library(side)
+    keras.utils.set_random_seed(0)
+    spec = WORKLOADS[workload]
+    batch = spec["batch_size"]
+    if workload == "bilstm":
+        model = bidirectional_lstm(keras, spec["vocabulary"], spec["length"])
+    else:
+        model = mnist_rows_rnn(keras, spec["layer"])
+    x, y = data(workload, spec)
+    model.fit(x[:10 * batch], y[:10 * batch], batch_size=batch, epochs=1, verbose=0)
+    first_epoch = seconds_since_process_start()
     model.predict(x[:batch], batch_size=batch, verbose=0)
-    start = time.perf_counter()
+    began = time.perf_counter()
+    history = model.fit(x, y, batch_size=batch, epochs=spec["epochs"], verbose=0)
+    seconds = time.perf_counter() - began
+    began = time.perf_counter()
     model.predict(x, batch_size=batch, verbose=0)
-    predict_seconds = time.perf_counter() - start
-    return {
-        "library": library,
-        "version": keras.__version__,
-        "train_samples_per_s": samples * epochs / train_seconds,
-        "predict_samples_per_s": samples / predict_seconds,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "final_loss": float(history.history["loss"][-1]),
-    }
+    predict_seconds = time.perf_counter() - began
+    return {"samples_per_s": len(x) * spec["epochs"] / seconds,
+            "predict_samples_per_s": len(x) / predict_seconds,
+            "start_to_first_epoch_s": first_epoch,
+            "final_loss": float(history.history["loss"][-1])}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--length", type=int, default=80)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--samples", type=int, default=1024)
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--only", choices=["kerlite", "keras"])
-    parser.add_argument("--blas-threads", type=int, default=None,
-                        help="OPENBLAS_NUM_THREADS for kerlite's NumPy (default: BLAS's own)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(measure(args.only, args.length, args.batch, args.samples,
-                                 args.epochs)))
-        return
-    results = []
-    for library in ([args.only] if args.only else ["kerlite", "keras"]):
-        command = [sys.executable, __file__, "--child", "--only", library,
-                   "--length", str(args.length), "--batch", str(args.batch),
-                   "--samples", str(args.samples), "--epochs", str(args.epochs)]
-        environment = dict(os.environ)
-        if library == "kerlite" and args.blas_threads:
-            environment["OPENBLAS_NUM_THREADS"] = str(args.blas_threads)
-        done = subprocess.run(command, capture_output=True, text=True, check=True,
-                              env=environment)
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print(f"BiLSTM classifier, length {args.length}, batch {args.batch}, "
-          f"{args.samples} samples x {args.epochs} epochs, {os.cpu_count()} CPUs, "
-          f"BLAS threads for kerlite: {args.blas_threads or 'default'}")
-    print(f"{'library':<16}{'train samples/s':>16}{'predict samples/s':>19}"
-          f"{'peak RSS MB':>13}{'final loss':>12}")
-    for r in results:
-        print(f"{r['library'] + ' ' + r['version']:<16}{r['train_samples_per_s']:>16.0f}"
-              f"{r['predict_samples_per_s']:>19.0f}{r['peak_rss_mb']:>13.0f}"
-              f"{r['final_loss']:>12.4f}")
-    if len(results) == 2:
-        ratio = results[0]["train_samples_per_s"] / results[1]["train_samples_per_s"]
-        print(f"kerlite / keras train speed: {ratio:.2f}x")
+def worker(side, workload):
+    print_result(library_worker(side, workload))
 
 
 if __name__ == "__main__":
-    main()
+    side_by_side.main(__file__, __doc__, WORKLOADS, SIDES, worker,
+                      "OPENBLAS_NUM_THREADS for the kerlite runs")

@@ -12,8 +12,10 @@ import resource
 import statistics
 import subprocess
 import sys
+import time
 
 
+_IMPORTED_AT = time.perf_counter()
 KERAS_BACKENDS = {"keras-jax": "jax", "keras-torch": "torch"}
 
 
@@ -43,6 +45,18 @@ def print_result(result):
     """The worker's last line: its figures plus its own peak memory."""
     result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
+
+
+def seconds_since_process_start():
+    """Seconds since this process started, as the kernel recorded it (Linux; else since the
+    import of this module), so interpreter start-up and every import count."""
+    try:
+        with open("/proc/self/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: starttime, in ticks
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - started
+    except (OSError, ValueError, AttributeError, IndexError):
+        return time.perf_counter() - _IMPORTED_AT
 
 
 def measure(script, side, workload, blas_threads=None):

@@ -188,3 +188,35 @@ def test_runs_on_the_active_backend(xp):
     np.testing.assert_allclose(backend.to_numpy(outs.data), expected[0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(backend.to_numpy(last.data), expected[1], rtol=1e-5, atol=1e-6)
     assert all(g is not None and np.isfinite(backend.to_numpy(g.data)).all() for g in grads)
+
+
+@pytest.mark.parametrize("activations", [{}, {"activation": "relu",
+                                              "recurrent_activation": "hard_sigmoid"}])
+@pytest.mark.parametrize("options", [{}, {"mask": MASK, "go_backwards": True}])
+def test_lstm_inference_equals_recorded_forward(activations, options):
+    """Without a tape the op reuses one gate and carry buffer; with one it keeps every
+    step for the backward pass. Both compute the same outputs and states."""
+    x, h0, W, U, b = data(4)
+    c0 = h0[::-1].copy()
+    kernel = kerlite.Variable(W)
+    plain = recurrent.lstm(x, h0, c0, kernel, U, b, **activations, **options)
+    with kerlite.GradientTape():
+        recorded = recurrent.lstm(x, h0, c0, kernel, U, b, **activations, **options)
+    assert recorded[0]._backward is not None and plain[0]._backward is None
+    for a, b_ in zip(plain, recorded):
+        np.testing.assert_array_equal(a.numpy(), b_.numpy())
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize("options", [{}, {"mask": MASK, "go_backwards": True},
+                                     {"activation": "relu",
+                                      "recurrent_activation": "hard_sigmoid"}])
+def test_gru_inference_equals_recorded_forward(reset_after, options):
+    x, h0, W, U, b = data(3, (2, 3 * U_) if reset_after else None)
+    kernel = kerlite.Variable(W)
+    plain = recurrent.gru(x, h0, kernel, U, b, reset_after=reset_after, **options)
+    with kerlite.GradientTape():
+        recorded = recurrent.gru(x, h0, kernel, U, b, reset_after=reset_after, **options)
+    assert recorded[0]._backward is not None and plain[0]._backward is None
+    for a, b_ in zip(plain, recorded):
+        np.testing.assert_array_equal(a.numpy(), b_.numpy())

@@ -48,6 +48,20 @@ def fused_activation_name(name):
     return name if name in ACTIVATIONS else None
 
 
+def activate_in_place(xp, name, z):
+    """``z[...] = f(z)`` for the activation ``name``; tanh and sigmoid without temporaries."""
+    if name == "tanh":
+        xp.tanh(z, out=z)
+    elif name == "sigmoid":  # (tanh(z / 2) + 1) / 2
+        z *= 0.5
+        xp.tanh(z, out=z)
+        z *= 0.5
+        z += 0.5
+    else:
+        z[...] = ACTIVATIONS[name][0](xp, z)
+    return z
+
+
 def activation_pair(name):
     if name not in ACTIVATIONS:
         raise ValueError(

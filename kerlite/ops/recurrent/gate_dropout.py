@@ -12,6 +12,8 @@ mask for all gates is ``(v * m) @ kernel``.
 time-major sequence (time, batch, n) can be projected in one call.
 """
 
+import functools
+
 from kerlite.autodiff.tensor import array_of
 
 
@@ -20,7 +22,6 @@ class GateDropoutProduct:
 
     def __init__(self, xp, kernel, masks, gates):
         self.xp, self.kernel, self.masks, self.gates = xp, kernel, masks, gates
-        self.kernel_T = kernel.T
         self.per_gate = masks is not None and masks.ndim == 3
         if self.per_gate:
             n, width = kernel.shape
@@ -28,7 +29,16 @@ class GateDropoutProduct:
             # (gates, n, units): gate g's columns as one matrix of the stack
             self.gate_kernels = xp.ascontiguousarray(
                 kernel.reshape(n, gates, units).transpose(1, 0, 2))
-            self.gate_kernels_T = self.gate_kernels.transpose(0, 2, 1)
+
+    # The transposed kernels, for the gradients only; a contiguous copy, because a product
+    # with a transposed view of a small kernel takes about twice as long in OpenBLAS.
+    @functools.cached_property
+    def kernel_T(self):
+        return self.xp.ascontiguousarray(self.kernel.T)
+
+    @functools.cached_property
+    def gate_kernels_T(self):
+        return self.xp.ascontiguousarray(self.gate_kernels.transpose(0, 2, 1))
 
     def _dropped(self, v):
         """``v`` times its mask: (..., batch, n), or (gates, ..., batch, n) per gate."""

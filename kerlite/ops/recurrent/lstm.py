@@ -16,7 +16,7 @@ from kerlite.arrays import get_array_module
 from kerlite.ops.recurrent.gate_activations import activation_pair
 from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct
 from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, finish_gradients,
-                                            time_major, time_slice)
+                                            needs_gradient, time_major, time_slice)
 
 # Keras's blocks are (i, f, c, o) = (0, 1, 2, 3); inside the op they are (o, i, f, c).
 _INSIDE_ORDER = (3, 0, 1, 2)
@@ -59,34 +59,45 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
                          input_dropout_mask, gate_order=_INSIDE_ORDER)
     drop = seq.gate_masks(recurrent_dropout_mask, u, "recurrent_dropout_mask")
     recurrent_step = GateDropoutProduct(xp, U_step, drop, gates=4)  # h @ U_step, masked
-    dtype = seq.projected.dtype
-    hidden = xp.empty((seq.steps + 1, seq.batch, u), dtype=dtype)
-    carry = xp.empty_like(hidden)
-    gates = xp.empty((seq.steps, seq.batch, 4 * u), dtype=dtype)  # o, i, f, g activated
-    act_carry = xp.empty_like(hidden[1:])  # act(c) before masking
+    parents = tuple(t for t in (inputs, h0, c0, kernel, recurrent_kernel, bias) if t is not None)
+    # Training keeps every step's gates and carry for the backward pass; inference (nothing
+    # to differentiate) reuses one buffer of each, which stays in the processor's cache.
+    keep = needs_gradient(parents)
+    dtype, steps, batch = seq.projected.dtype, seq.steps, seq.batch
+    hidden = xp.empty((steps + 1, batch, u), dtype=dtype)
+    carry = xp.empty((steps + 1 if keep else 2, batch, u), dtype=dtype)
+    gates = xp.empty((steps if keep else 1, batch, 4 * u), dtype=dtype)  # o, i, f, g activated
+    act_carry = xp.empty((steps if keep else 1, batch, u), dtype=dtype)  # before masking
+    input_times_candidate = xp.empty((batch, u), dtype=dtype)
+    if one_tanh:  # tanh(z / 2) * 0.5 + 0.5 on the o, i, f blocks: the sigmoid
+        scale, shift = xp.full(4 * u, 0.5, dtype=dtype), xp.zeros(4 * u, dtype=dtype)
+        scale[3 * u:] = 1
+        shift[:3 * u] = 0.5
     hidden[0], carry[0] = h0.data, c0.data
-    for t in range(seq.steps):
-        z = gates[t]
+    for t in range(steps):
+        k = t if keep else 0  # this step's gate buffer
+        before, after = (t, t + 1) if keep else (t % 2, (t + 1) % 2)  # its carry buffers
+        z, c, a = gates[k], carry[after], act_carry[k]
         recurrent_step(hidden[t], out=z)
         z += seq.projected[t]
         if one_tanh:
             xp.tanh(z, out=z)
-            sigmoid_part = z[:, :3 * u]
-            sigmoid_part *= 0.5
-            sigmoid_part += 0.5
+            z *= scale
+            z += shift
         else:
             z[:, :3 * u] = rec(xp, z[:, :3 * u])
             z[:, 3 * u:] = act(xp, z[:, 3 * u:])
-        c = xp.multiply(z[:, 2 * u:3 * u], carry[t], out=carry[t + 1])
-        c += z[:, u:2 * u] * z[:, 3 * u:]
+        xp.multiply(z[:, 2 * u:3 * u], carry[before], out=c)  # c = f * c + i * g
+        c += xp.multiply(z[:, u:2 * u], z[:, 3 * u:], out=input_times_candidate)
         if one_tanh:
-            xp.tanh(c, out=act_carry[t])
+            xp.tanh(c, out=a)
         else:
-            act_carry[t] = act(xp, c)
-        xp.multiply(z[:, :u], act_carry[t], out=hidden[t + 1])
+            a[...] = act(xp, c)
+        xp.multiply(z[:, :u], a, out=hidden[t + 1])  # h = o * act(c)
         if seq.mask is not None:
-            carry[t + 1] = seq.keep(t, carry[t + 1], carry[t])
+            c[...] = seq.keep(t, c, carry[before])
             hidden[t + 1] = seq.keep(t, hidden[t + 1], hidden[t])
+    last_carry = carry[-1] if keep else carry[steps % 2]
 
     def backward(grad):
         g_out = xp.ascontiguousarray(time_major(grad))  # (time + 1, batch, u); last: carry
@@ -111,8 +122,7 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
                 dc += dc_skip
         return _gradients(xp, seq, d_z, dh, dc, inputs, W, hidden, recurrent, bias, u)
 
-    parents = tuple(t for t in (inputs, h0, c0, kernel, recurrent_kernel, bias) if t is not None)
-    packed = xp.concatenate([hidden[1:], carry[-1:]], axis=0)
+    packed = xp.concatenate([hidden[1:], last_carry[None]], axis=0)
     out = record(seq.outputs(packed), parents, backward)
     return time_slice(out, slice(0, -1)), time_slice(out, -2), time_slice(out, -1)
 
