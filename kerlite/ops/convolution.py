@@ -10,24 +10,21 @@ so ``dL/dw = cols^T @ g`` and ``dL/dcols = g @ w^T``, and ``dL/dx`` adds ``dL/dc
 back into the windows it came from (col2im), one kernel offset at a time. Groups split
 the channels into ``G`` independent convolutions, done as one batched matrix product.
 Kernels have Keras's layout: ``(*kernel_size, in_channels // groups, filters)``. The
-forward builds the
-unfolded matrix a few samples at a time (a block that fits the CPU cache); it keeps the
-blocks for the kernel's gradient while they stay under ``UNFOLD_BUDGET_BYTES`` (256 MB)
-and rebuilds them chunk by chunk otherwise.
+unfolded matrix is built a few samples at a time (a block that fits the CPU cache,
+``CACHE_BLOCK_BYTES``), in the forward and again in the backward, and is never kept.
 """
 
 import math
 
-from kerlite.autodiff.tensor import as_tensor, is_recording, record
+from kerlite.autodiff.tensor import as_tensor, record
 from kerlite.arrays import get_array_module
 from kerlite.ops.convolution_transpose import conv_transpose  # noqa: F401
 from kerlite.ops.shape import reshape
-from kerlite.ops import sliding_windows
-from kerlite.ops.sliding_windows import (batch_chunks, cache_blocks,
-                                         from_channels_last, kernel_offsets, normalize_tuple,
-                                         pad_spatial, padding_amounts, standardize_data_format,
-                                         standardize_padding, to_channels_last, unfolded_bytes,
-                                         window_slices, windows)
+from kerlite.ops.sliding_windows import (cache_blocks, from_channels_last, kernel_offsets,
+                                         normalize_tuple, pad_spatial, padding_amounts,
+                                         standardize_data_format, standardize_padding,
+                                         to_channels_last, unfolded_bytes, window_slices,
+                                         windows)
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
@@ -96,7 +93,8 @@ def _convolve(x, w, strides, padding, dilation, groups, bias=None, relu=False):
     place: the relu's backward is ``g * (out > 0)`` and the bias gets ``sum(g)``.
     The batch is done a few samples at a time (``cache_blocks``): each block's im2col rows
     are still in the CPU cache when the product reads them and bias and relu run on its
-    output, which makes the whole forward faster than one big matrix.
+    output, which makes the whole forward faster than one big matrix; the backward
+    unfolds each block again for the kernel's gradient instead of keeping the rows.
     """
     xp = get_array_module(x.data)
     rank = w.ndim - 2
@@ -116,16 +114,9 @@ def _convolve(x, w, strides, padding, dilation, groups, bias=None, relu=False):
     w_groups = _kernel_as_group_matrices(w.data, groups)
     per_sample = unfolded_bytes(out_spatial, kernel, channels, x.data.itemsize)
     blocks = cache_blocks(batch, per_sample)
-    # The kernel's gradient needs the im2col rows again: keep them if they fit the budget,
-    # copied block by block into one buffer (a view of it is each block's matrix).
-    keep = (is_recording() and w._needs_grad
-            and batch * per_sample <= sliding_windows.UNFOLD_BUDGET_BYTES)
-    unfolded = xp.empty(all_windows.shape, dtype=padded.dtype) if keep else None
     out = xp.empty((batch, *out_spatial, filters), dtype=xp.result_type(x.data, w.data))
     for block in blocks:
-        if keep:
-            unfolded[block] = all_windows[block]
-        cols = _im2col((unfolded if keep else all_windows)[block], groups)
+        cols = _im2col(all_windows[block], groups)
         out_block = out[block]
         if groups == 1:  # the product written straight into the output
             xp.matmul(cols[0], w_groups[0], out=out_block.reshape(-1, filters))
@@ -146,13 +137,13 @@ def _convolve(x, w, strides, padding, dilation, groups, bias=None, relu=False):
         return grad_x, grad_w, g.reshape(-1, filters).sum(axis=0)
 
     def kernel_gradient(g, w_groups, kernel_shape, groups):
-        """dL/dw = cols^T @ g: one product over the kept rows, or chunk by chunk, rebuilding
-        each chunk's rows, when they were too big to keep."""
+        """dL/dw = cols^T @ g, block by block: each block's rows are unfolded again (a
+        copy that stays in cache) rather than kept from the forward (memory the size of
+        the batch times the kernel, mapped afresh every step)."""
         grad = xp.zeros(w_groups.shape, dtype=w.data.dtype)
-        chunks = [slice(None)] if keep else batch_chunks(batch, per_sample)
-        for chunk in chunks:
-            cols = _im2col((unfolded if keep else all_windows)[chunk], groups)
-            grad += cols.transpose(0, 2, 1) @ _output_to_group_rows(g[chunk], groups)
+        for block in blocks:
+            cols = _im2col(all_windows[block], groups)
+            grad += cols.transpose(0, 2, 1) @ _output_to_group_rows(g[block], groups)
         return _group_matrices_as_kernel(grad, kernel_shape)
 
     def input_gradient(g, w_groups, padded_shape):
@@ -162,8 +153,7 @@ def _convolve(x, w, strides, padding, dilation, groups, bias=None, relu=False):
         w_per_offset = _kernel_per_offset(w_groups, math.prod(kernel))
         offsets = list(kernel_offsets(kernel))
         # In cache-sized blocks of the batch: each share is added while still in cache.
-        for block in batch_chunks(batch, math.prod(out_spatial) * channels * g.itemsize,
-                                  sliding_windows.CACHE_BLOCK_BYTES):
+        for block in cache_blocks(batch, math.prod(out_spatial) * channels * g.itemsize):
             g_groups = _output_to_group_rows(g[block], groups)
             target = grad[block]
             shape = (target.shape[0], *out_spatial, channels)
