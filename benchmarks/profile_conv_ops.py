@@ -371,13 +371,15 @@ def conv_parts(shape, filters, padding, first, round_ms, repeats, rng):
         ("GEMM cols @ W", gemm),
         ("bias + relu in place", bias_relu),
         ("relu mask g*(out>0)", lambda: g * (out > 0)),
+        ("backward's im2col copies again", im2col),
         ("GEMM dW = cols^T @ g", lambda: sum(c.T @ g[blk].reshape(-1, filters)
                                              for blk, c in zip(blocks, cols))),
     ]
     if not first:
         pieces += [("GEMMs g @ W_k^T (9 offsets)", dx_gemms),
                    ("col2im: 9 strided adds", dx_adds)]
-    pieces.append(("bias grad sum(g)", lambda: g.reshape(-1, filters).sum(axis=0)))
+    ones_row = np.ones(g.size // filters, np.float32)
+    pieces.append(("bias grad ones @ g", lambda: ones_row @ g.reshape(-1, filters)))
     return [(name, timed(f, round_ms, repeats)) for name, f in pieces]
 
 
