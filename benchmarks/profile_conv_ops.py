@@ -9,6 +9,9 @@ and the toy ResNet, batch 64) this times, at the benchmark's own shapes:
   forward and ``autograd.grad`` backward, the same number of threads as NumPy's BLAS);
 - forward only, the same operation ``jax.jit``-compiled by XLA (NHWC).
 
+kerlite runs with glibc's freed big buffers kept in the process, as ``fit`` and
+``predict`` set it (``kerlite/perf/host_allocator.py``); without it every big array is
+mapped afresh and page-faulted, which doubles some backward times here.
 Backward is timed alone: kerlite's op is recorded once and its backward rule is called
 with a fixed output gradient; PyTorch's ``autograd.grad`` runs with ``retain_graph``.
 The first convolution's input needs no gradient in training (it is the data), so none
@@ -386,6 +389,10 @@ def conv_parts(shape, filters, padding, first, round_ms, repeats, rng):
 def side_times(side, model, round_ms, repeats, threads):
     """{operation: (forward s, backward s or None)} for one side, in this process alone."""
     rng = np.random.default_rng(0)
+    if side == "kerlite":  # as fit/predict do: freed big buffers stay in the process
+        from kerlite.perf.host_allocator import keep_freed_buffers
+
+        keep_freed_buffers()
     if side == "torch":
         import torch
 
@@ -478,6 +485,9 @@ def print_table(model, results):
 
 
 def print_conv_parts(model, args):
+    from kerlite.perf.host_allocator import keep_freed_buffers
+
+    keep_freed_buffers()
     rng = np.random.default_rng(0)
     for name, kind, shape, params, _ in (MNIST_OPS if model == "mnist" else RESNET_OPS):
         if kind != "conv":
