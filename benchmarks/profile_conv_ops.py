@@ -46,7 +46,8 @@ BATCH = 64
 
 # name, kind, input shape (NHWC, no batch), parameters, times used per step in that model
 MNIST_OPS = [
-    ("conv 3x3 1->32 on 28x28 (first)", "conv", (28, 28, 1), dict(filters=32, padding="valid", first=True), 1),
+    ("conv 3x3 1->32 on 28x28 (first)", "conv", (28, 28, 1),
+     dict(filters=32, padding="valid", first=True), 1),
     ("maxpool 2x2 on 26x26x32", "maxpool", (26, 26, 32), dict(pool=2), 1),
     ("conv 3x3 32->64 on 13x13", "conv", (13, 13, 32), dict(filters=64, padding="valid"), 1),
     ("maxpool 2x2 on 11x11x64", "maxpool", (11, 11, 64), dict(pool=2), 1),
@@ -54,7 +55,8 @@ MNIST_OPS = [
     ("adam update (34,826 weights, 6 vars)", "adam", None, dict(model="mnist"), 1),
 ]
 RESNET_OPS = [
-    ("conv 3x3 3->32 on 32x32 (first)", "conv", (32, 32, 3), dict(filters=32, padding="valid", first=True), 1),
+    ("conv 3x3 3->32 on 32x32 (first)", "conv", (32, 32, 3),
+     dict(filters=32, padding="valid", first=True), 1),
     ("conv 3x3 32->64 on 30x30", "conv", (30, 30, 32), dict(filters=64, padding="valid"), 1),
     ("maxpool 3x3 on 28x28x64", "maxpool", (28, 28, 64), dict(pool=3), 1),
     ("conv 3x3 64->64 same on 9x9", "conv", (9, 9, 64), dict(filters=64, padding="same"), 4),
@@ -466,8 +468,8 @@ def print_table(model, results):
                         if not name.startswith("adam"))
     print(f"\n{model}: kerlite's ops add up to {train_total * 1e3:.2f} ms per training step "
           f"and {predict_total * 1e3:.2f} ms per predict step (batch {BATCH})")
-    print(f"| operation | uses | kerlite fwd | kerlite bwd | torch fwd | torch bwd | XLA fwd "
-          f"| train share | predict share |")
+    print("| operation | uses | kerlite fwd | kerlite bwd | torch fwd | torch bwd | XLA fwd "
+          "| train share | predict share |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 
     def ms(side, name, index):
