@@ -70,22 +70,30 @@ def test_conv_transpose_gradients(rank, padding, strides, dilation, output_paddi
     )
 
 
-def test_chunked_batch_gives_the_same_values_and_gradients(monkeypatch):
-    """A tiny unfold budget forces one-sample chunks: results must not change."""
-    x, w = normal(5, 6, 6, 3).astype("float32"), normal(3, 3, 3, 4).astype("float32")
+@pytest.mark.parametrize("budget", ["UNFOLD_BUDGET_BYTES", "CACHE_BLOCK_BYTES"])
+@pytest.mark.parametrize("strides,dilation,groups,padding", [
+    (1, 1, 1, "same"), (2, 1, 1, "valid"), (1, 2, 1, "same"), (1, 1, 3, "same"),
+])
+def test_blocks_of_the_batch_give_the_same_values_and_gradients(
+        monkeypatch, budget, strides, dilation, groups, padding):
+    """A tiny budget forces one-sample blocks, forward and backward (values, the gradients
+    of the input, kernel and bias, with the fused relu): nothing may change."""
+    x = normal(5, 7, 7, 6).astype("float32")
+    w = normal(3, 3, 6 // groups, 6).astype("float32")
+    b = normal(6).astype("float32")
 
     def run():
-        xv, wv = Variable(x), Variable(w)
+        xv, wv, bv = Variable(x), Variable(w), Variable(b)
         with GradientTape() as tape:
-            out = conv(xv, wv, 1, "same")
+            out = fused_conv(xv, wv, bv, "relu", strides, padding, dilation_rate=dilation)
             loss = ops.sum(out * out)
-        return [out.numpy()] + [g.numpy() for g in tape.gradient(loss, [xv, wv])]
+        return [out.numpy()] + [g.numpy() for g in tape.gradient(loss, [xv, wv, bv])]
 
     whole = run()
-    monkeypatch.setattr(sliding_windows, "UNFOLD_BUDGET_BYTES", 1)
-    chunked = run()
-    for a, b in zip(whole, chunked):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+    monkeypatch.setattr(sliding_windows, budget, 1)
+    blocked = run()
+    for a, b in zip(whole, blocked):  # float32 sums in another order: relative to the scale
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6 * np.abs(a).max())
 
 
 def test_float32_stays_float32():
@@ -158,20 +166,28 @@ def test_conv_transpose_matches_keras(rank, padding, strides, dilation, output_p
            kops.conv_transpose(x, w, strides, padding, output_padding, dilation_rate=dilation))
 
 
-def test_unfold_budget_bounds_peak_memory(monkeypatch):
-    """The im2col matrix of a big batch is built a chunk at a time, not all at once."""
+def test_unfolded_rows_are_built_a_block_at_a_time(monkeypatch):
+    """The im2col matrix of a big batch is never built whole, in inference or training:
+    a cache-sized block at a time (``CACHE_BLOCK_BYTES``, capped by the unfold budget)."""
     import tracemalloc
 
     x = normal(64, 32, 32, 16).astype("float32")            # 4 MiB
     w = normal(3, 3, 16, 16).astype("float32")              # whole im2col: 36 MiB
 
-    def peak_mib():
+    def peak_mib(recording):
+        kernel = Variable(w)
         tracemalloc.start()
-        conv(x, w, padding="same")
+        if recording:
+            with GradientTape() as tape:
+                loss = ops.sum(conv(x, kernel, padding="same"))
+            tape.gradient(loss, kernel)
+        else:
+            conv(x, kernel, padding="same")
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         return peak / 2**20
 
-    assert peak_mib() > 36
-    monkeypatch.setattr(sliding_windows, "UNFOLD_BUDGET_BYTES", 2 * 2**20)
-    assert peak_mib() < 16   # padded copy + output + one 2 MiB chunk and its product
+    assert peak_mib(recording=False) < 16  # padded copy + output + one 3 MiB block
+    assert peak_mib(recording=True) < 24   # and the output's gradient
+    monkeypatch.setattr(sliding_windows, "CACHE_BLOCK_BYTES", 64 * 2**20)
+    assert peak_mib(recording=False) > 36  # the whole batch as one block

@@ -19,6 +19,10 @@ from kerlite.arrays import get_array_module
 # The im2col matrix is built for at most this many bytes at a time; a bigger batch is
 # processed in chunks, so peak memory grows with the batch, not batch x kernel x image.
 UNFOLD_BUDGET_BYTES = 256 * 1024 * 1024
+# A convolution's forward unfolds and multiplies this many bytes of im2col rows at a time:
+# small enough to stay in the CPU's cache between the copy, the product and bias/relu
+# (measured best at 2-4 MB on a 2-core EPYC; see benchmarks/profile_conv_ops.py).
+CACHE_BLOCK_BYTES = 3 * 1024 * 1024
 
 
 def normalize_tuple(value, rank, name):
@@ -144,10 +148,17 @@ def scatter_add_windows(target, values, strides, dilation):
     return target
 
 
-def batch_chunks(batch, bytes_per_sample):
-    """Slices of the batch small enough that one chunk's unfolded copy fits the budget."""
-    per_chunk = max(1, UNFOLD_BUDGET_BYTES // max(1, bytes_per_sample))
+def batch_chunks(batch, bytes_per_sample, budget=None):
+    """Slices of the batch small enough that one chunk's unfolded copy fits the budget
+    (``UNFOLD_BUDGET_BYTES`` unless given)."""
+    budget = UNFOLD_BUDGET_BYTES if budget is None else budget
+    per_chunk = max(1, budget // max(1, bytes_per_sample))
     return [slice(start, min(start + per_chunk, batch)) for start in range(0, batch, per_chunk)]
+
+
+def cache_blocks(batch, bytes_per_sample):
+    """Slices of the batch whose unfolded copy fits ``CACHE_BLOCK_BYTES`` (and the budget)."""
+    return batch_chunks(batch, bytes_per_sample, min(CACHE_BLOCK_BYTES, UNFOLD_BUDGET_BYTES))
 
 
 def unfolded_bytes(out, kernel, channels, itemsize):
