@@ -84,6 +84,8 @@ def library_worker(side, workload):
     began = time.perf_counter()
     history = model.fit(x, y, batch_size=spec["batch_size"], epochs=1, verbose=0)
     seconds = time.perf_counter() - began
+    # one batch first: Keras compiles its predict function on the first call
+    model.predict(x[:spec["batch_size"]], batch_size=spec["batch_size"], verbose=0)
     began = time.perf_counter()
     model.predict(x, batch_size=spec["batch_size"], verbose=0)
     predict_seconds = time.perf_counter() - began
