@@ -12,6 +12,11 @@ alternating, medians:
 
 plus the whole step as one function (XLA fuses across phases; NumPy cannot). A phase that
 is slower on NumPy than XLA's *whole step* is a floor no NumPy library can go under.
+The ``kerlite`` side times the same phases through kerlite's public API, as its ``fit``
+runs them (the forward under a ``GradientTape``, the compiled loss, ``tape.gradient``,
+``optimizer.apply``, then the accuracy metric, a phase the others do not have); its
+"whole step" and Keras 3's (on JAX) are ``fit``'s own time per batch (shuffling, batch
+slicing and callbacks included), so the difference to the sum of phases is the loop.
 
     python benchmarks/profile_mlp_step.py                    # the wide MLP, 3 repeats
     python benchmarks/profile_mlp_step.py --workload mlp
@@ -27,7 +32,7 @@ import side_by_side
 
 WORKLOADS = {"mlp": ((784, 64, 64, 10), 64), "wide": ((784, 1024, 1024, 10), 256)}
 PHASES = ("forward", "loss", "backward", "update", "whole step")
-SIDES = ("numpy", "xla")
+SIDES = ("numpy", "xla", "kerlite")
 RHO, EPSILON, LEARNING_RATE = 0.9, 1e-7, 1e-3
 
 
@@ -162,8 +167,90 @@ def xla_phases(sizes, batch):
             "whole step": lambda: ready(step_jit(params, velocity, x, y))}
 
 
+def fit_seconds_per_batch(keras, sizes, batch, steps=200):
+    """``fit``'s time per batch on an MLP of ``sizes`` (RMSprop, as ``bench_training``)."""
+    import numpy as np
+
+    inputs = keras.Input((sizes[0],))
+    x = inputs
+    for units in sizes[1:-1]:
+        x = keras.layers.Dense(units, activation="relu")(x)
+    model = keras.Model(inputs, keras.layers.Dense(sizes[-1])(x))
+    model.compile(optimizer=keras.optimizers.RMSprop(LEARNING_RATE),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    generator = np.random.default_rng(0)
+    data = generator.random((batch * steps, sizes[0]), dtype=np.float32)
+    labels = generator.integers(0, sizes[-1], batch * steps)
+    model.fit(data[:batch * 10], labels[:batch * 10], batch_size=batch, verbose=0)
+    times = []
+    for _ in range(3):
+        began = time.perf_counter()
+        model.fit(data, labels, batch_size=batch, epochs=1, verbose=0)
+        times.append((time.perf_counter() - began) / steps)
+    return min(times), model
+
+
+def kerlite_phases(sizes, batch):
+    """kerlite's training step through its public API, phase by phase, as ``fit``
+    runs it; "whole step" is ``fit``'s own time per batch. Returns timings (ms)."""
+    import numpy as np
+
+    import kerlite as keras
+
+    seconds, model = fit_seconds_per_batch(keras, sizes, batch)
+    generator = np.random.default_rng(1)
+    x = keras.ops.convert_to_tensor(generator.random((batch, sizes[0]), dtype=np.float32))
+    y = generator.integers(0, sizes[-1], batch)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    accuracy = keras.metrics.SparseCategoricalAccuracy()
+    variables = model.trainable_weights
+    names = ("forward", "loss", "backward", "update", "metrics")
+    times = {name: [] for name in names}
+    for repeat in range(45):
+        marks = [time.perf_counter()]
+        with keras.GradientTape() as tape:
+            logits = model(x, training=True)
+            marks.append(time.perf_counter())
+            loss = loss_fn(y, logits)
+            marks.append(time.perf_counter())
+        grads = tape.gradient(loss, variables)
+        marks.append(time.perf_counter())
+        model.optimizer.apply(grads, variables)
+        marks.append(time.perf_counter())
+        accuracy.update_state(y, logits)
+        marks.append(time.perf_counter())
+        if repeat >= 5:
+            for name, start, end in zip(names, marks, marks[1:]):
+                times[name].append(end - start)
+    result = {name: statistics.median(values) * 1e3 for name, values in times.items()}
+    result["whole step"] = seconds * 1e3
+    result["keras-jax fit step"] = keras_fit_ms(sizes, batch)
+    return result
+
+
+def keras_fit_ms(sizes, batch):
+    """Keras 3 (JAX backend) ``fit``'s time per batch, in ms, in a fresh process."""
+    import subprocess
+    import sys
+
+    code = ("import os, sys; os.environ['KERAS_BACKEND'] = 'jax'; "
+            "os.environ.setdefault('JAX_PLATFORMS', 'cpu'); sys.path.insert(0, %r); "
+            "import keras, profile_mlp_step as p; "
+            "print(p.fit_seconds_per_batch(keras, %r, %d)[0] * 1e3)"
+            % (os.path.dirname(os.path.abspath(__file__)), tuple(sizes), batch))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def worker(side, workload):
     sizes, batch = WORKLOADS[workload]
+    if side == "kerlite":
+        result = kerlite_phases(sizes, batch)
+        result["sum of phases"] = sum(result[name] for name in PHASES[:-1]) + result["metrics"]
+        print(json.dumps(result))
+        return
     phases = (numpy_phases if side == "numpy" else xla_phases)(sizes, batch)
     result = {}
     for name, run in phases.items():
@@ -199,10 +286,17 @@ def main():
     sizes, batch = WORKLOADS[args.workload]
     print(f"\n{'-'.join(map(str, sizes))}, batch {batch}: ms per phase "
           f"({args.repeats} repeats, medians); BLAS: {runs['numpy'][0]['blas']}")
-    print(f"  {'phase':16s} {'numpy':>9s} {'xla':>9s} {'numpy/xla':>10s}")
-    for name in PHASES + ("sum of phases",):
-        numpy_ms, xla_ms = (statistics.median(r[name] for r in runs[side]) for side in SIDES)
-        print(f"  {name:16s} {numpy_ms:9.3f} {xla_ms:9.3f} {numpy_ms / xla_ms:9.2f}x")
+    print(f"  {'phase':16s} {'numpy':>9s} {'xla':>9s} {'numpy/xla':>10s} {'kerlite':>9s}")
+    for name in PHASES[:-1] + ("metrics", "sum of phases", "whole step"):
+        numpy_ms, xla_ms, kerlite_ms = (
+            statistics.median(r.get(name, float("nan")) for r in runs[side]) for side in SIDES)
+        print(f"  {name:16s} {numpy_ms:9.3f} {xla_ms:9.3f} {numpy_ms / xla_ms:9.2f}x "
+              f"{kerlite_ms:9.3f}")
+    keras_fit = statistics.median(r["keras-jax fit step"] for r in runs["kerlite"])
+    print(f"  fit's time per batch: kerlite "
+          f"{statistics.median(r['whole step'] for r in runs['kerlite']):.3f} ms, "
+          f"Keras 3 on JAX {keras_fit:.3f} ms (whole step above: numpy and xla are one "
+          f"function, kerlite is fit's)")
 
 
 if __name__ == "__main__":
