@@ -12,6 +12,8 @@ import sys
 import numpy as np
 import pytest
 
+import kerlite as keras
+
 from kerlite.widgets import CurveLog, LiveCurves, NotebookProgress, Throttle
 from kerlite.widgets.curves_display import CurvesDisplay
 from kerlite.callbacks.metric_text import format_logs
@@ -231,6 +233,30 @@ def test_status_line_is_keras_style():
     label = curves.view.progress_line.label.value  # the live line below the bar
     assert label.startswith("Epoch 2/2 (epoch 4 of the run) - loss: ")
     assert "val_loss: 0.4000" in label
+
+
+def test_live_curves_count_epochs_as_keras_after_an_initial_epoch():
+    """fit(epochs=5, initial_epoch=3) runs Keras's epochs 4 and 5: the status says
+    "Epoch 4/5" (not 1/5) and the bar starts where epoch 3 ended."""
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.zeros((8, 3), "float32"), np.zeros((8, 1), "float32")
+    view = FakeView()
+    model.fit(x, y, batch_size=4, epochs=5, initial_epoch=3, verbose=0,
+              callbacks=[LiveCurves(view=view, min_interval=0)])
+    positions = [done for done, _ in view.progress_calls]
+    statuses = [status for _, status in view.progress_calls]
+    assert view.starts == [10]  # 5 epochs of 2 steps: the bar covers Keras's epochs 1-5
+    assert positions[0] == 7 and positions[-1] == 10
+    assert statuses[0].startswith("Epoch 4/5 - ")
+    assert statuses[-1].startswith("Epoch 5/5 - ")
+    # the model's curve log continues: 2 epochs above, 3 more here, then epochs 4-5
+    model.fit(x, y, batch_size=4, epochs=3, verbose=0, callbacks=[LiveCurves(view=view)])
+    view.progress_calls.clear()
+    model.fit(x, y, batch_size=4, epochs=5, initial_epoch=3, verbose=0,
+              callbacks=[LiveCurves(view=view, min_interval=0)])
+    assert view.progress_calls[-1][1].startswith("Epoch 5/5 (epoch 7 of the run) - ")
 
 
 # ---- progress in notebooks ----------------------------------------------------------

@@ -66,10 +66,16 @@ class CurvesDisplay:
         return self.last_image
 
 
-def status_line(log, epoch_in_fit, epochs_in_fit):
-    """``Epoch 3/5 (run epoch 8) - loss: 0.2100 - val_loss: 0.2500``."""
-    head = f"Epoch {epoch_in_fit}/{epochs_in_fit}"
+def status_line(log, epoch, epochs, epochs_done_in_fit=None):
+    """``Epoch 3/5 (epoch 8 of the run) - loss: 0.2100 - val_loss: 0.2500``.
+
+    ``epoch`` / ``epochs`` are Keras's numbers (after ``initial_epoch=5``, ``Epoch 6/10``);
+    ``epochs_done_in_fit`` counts this fit's epochs so far (``epoch`` when not given), and
+    the run's epoch adds it to the epochs the curves held before this fit.
+    """
+    head = f"Epoch {epoch}/{epochs}"
+    in_fit = epoch if epochs_done_in_fit is None else epochs_done_in_fit
     if log.fit_starts and log.fit_starts[-1] > 0:
-        head += f" (epoch {log.fit_starts[-1] + epoch_in_fit} of the run)"
+        head += f" (epoch {log.fit_starts[-1] + in_fit} of the run)"
     numbers = format_logs(log.last_logs)
     return f"{head} - {numbers}" if numbers else head

@@ -48,7 +48,8 @@ class LiveCurves(Callback):
         self.view = view
         self._draw_throttle = Throttle(min_interval, every_n_batches, clock)
         self._progress_throttle = Throttle(_PROGRESS_INTERVAL, None, clock)
-        self._epoch_in_fit = 0
+        self._epoch = 0  # Keras's epoch number (1-based) of the epoch running now
+        self._first_epoch = 0  # where this fit started (``initial_epoch``)
         self._steps_done = 0
 
     @property
@@ -79,7 +80,7 @@ class LiveCurves(Callback):
     def on_train_begin(self, logs=None):
         self._attach_log()
         self.log.start_fit()
-        self._epoch_in_fit = 0
+        self._epoch = self._first_epoch = 0
         self._steps_done = 0
         if self.view is None and in_notebook():
             self.view = CurvesDisplay()
@@ -94,7 +95,9 @@ class LiveCurves(Callback):
         self._progress_throttle.reset()
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._epoch_in_fit += 1
+        if not self._epoch:  # the first epoch of this fit: after an initial_epoch, as Keras
+            self._first_epoch = epoch  # counts (fit(epochs=10, initial_epoch=5): 6 to 10)
+        self._epoch = epoch + 1
 
     def on_train_batch_end(self, batch, logs=None):
         self._steps_done += 1
@@ -104,7 +107,7 @@ class LiveCurves(Callback):
         if self.view is None:
             return
         if self._progress_throttle.ready():
-            self.view.progress(self._steps_done, self._status())
+            self.view.progress(self._bar_position(), self._status())
         if self._draw_throttle.ready():
             self._timed_draw()
 
@@ -117,7 +120,7 @@ class LiveCurves(Callback):
         self.log.add_epoch(logs)
         if self.view is None:
             return
-        self.view.progress(self._steps_done, self._status())
+        self.view.progress(self._bar_position(), self._status())
         if self._draw_throttle.ready(count_batch=False):
             self._timed_draw()
 
@@ -125,7 +128,7 @@ class LiveCurves(Callback):
         if self.view is None:
             return
         self.view.draw(self.log, self.title)  # always: the saved notebook keeps this one
-        self.view.finish(self._steps_done, self._status())  # fewer after early stopping
+        self.view.finish(self._bar_position(), self._status())  # fewer after early stopping
 
     # ---- helpers ---------------------------------------------------------------------
 
@@ -139,8 +142,15 @@ class LiveCurves(Callback):
         steps = self._steps_per_epoch()
         return self._epochs() * steps if steps else self._steps_done
 
+    def _bar_position(self):
+        """Steps done, counting the epochs an ``initial_epoch`` skipped as done (the bar
+        covers epochs 1 to ``epochs``, as Keras's epoch numbers do)."""
+        steps = self._steps_per_epoch()
+        return self._first_epoch * steps + self._steps_done if steps else self._steps_done
+
     def _status(self):
-        return status_line(self.log, self._epoch_in_fit, self._epochs())
+        return status_line(self.log, self._epoch, self._epochs(),
+                           self._epoch - self._first_epoch)
 
     def plot(self):
         """The curves recorded so far as a static picture (displays itself in a notebook)."""
