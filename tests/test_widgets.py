@@ -281,6 +281,21 @@ def test_notebook_progress_counts_steps_and_prints_epoch_lines(capsys):
     assert "Epoch 2/2 - loss: 0.3333 - accuracy: 0.6000 - val_loss: 0.4000" in out.out + out.err
 
 
+def test_notebook_progress_after_an_initial_epoch_counts_its_epochs_as_done():
+    display = FakeDisplay()
+    progress = NotebookProgress(display_fn=display, epoch_lines=False)
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse")
+    texts = []
+    original = progress._step
+    progress._step = lambda logs, head="": (original(logs, head),
+                                            texts.append(progress.bar.done))
+    model.fit(np.zeros((8, 3), "float32"), np.zeros((8, 1), "float32"), batch_size=4,
+              epochs=5, initial_epoch=3, verbose=0, callbacks=[progress])
+    assert texts == [7, 8, 9, 10]  # the bar covers epochs 1-5; epochs 4 and 5 run
+
+
 def test_choose_progress_callback(monkeypatch):
     from kerlite.callbacks import notebook_progress
 

@@ -65,6 +65,9 @@ class NotebookProgress(Callback):
         self._open_bar(steps * self._epochs() if steps else None, "training")
 
     def on_epoch_begin(self, epoch, logs=None):
+        steps = (self.params or {}).get("steps")
+        if not self._epoch and steps:  # after an initial_epoch, its epochs count as done
+            self._steps_done = epoch * steps
         self._epoch = epoch + 1
 
     def on_train_batch_end(self, batch, logs=None):
