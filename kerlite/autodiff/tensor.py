@@ -234,10 +234,14 @@ def as_tensor(value, like=None):
     return Tensor(arrays.convert_to_array(value))
 
 
+def keeps_backward(parents):
+    """True if ``record`` keeps the backward pass of an op on ``parents``: a tape is
+    recording and one of them needs a gradient. An op may skip what only backward uses."""
+    return _Recording.depth > 0 and any(parent._needs_grad for parent in parents)
+
+
 def record(data, parents, backward):
     """The result of an op: keeps ``backward`` only if some parent needs a gradient."""
-    if _Recording.depth:
-        for parent in parents:
-            if parent._needs_grad:
-                return Tensor(data, parents, backward)
+    if keeps_backward(parents):
+        return Tensor(data, parents, backward)
     return Tensor(data)

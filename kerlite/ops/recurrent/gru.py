@@ -1,10 +1,10 @@
 """gru: the gated recurrent unit over a whole sequence (both reset_after forms), with BPTT."""
 
-from kerlite.autodiff.tensor import record
+from kerlite.autodiff.tensor import keeps_backward, record
 from kerlite.ops.recurrent.gate_activations import activate_in_place, activation_pair
 from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct
 from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, finish_gradients,
-                                            needs_gradient, time_major, time_slice)
+                                            time_major, time_slice)
 
 
 def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
@@ -42,7 +42,7 @@ def gru(inputs, initial_state, kernel, recurrent_kernel, bias=None, mask=None,
     dtype, steps, batch = seq.projected.dtype, seq.steps, seq.batch
     parents = tuple(t for t in (inputs, h0, kernel, recurrent_kernel, bias) if t is not None)
     # Training keeps every step's gates for the backward pass; inference reuses one of each.
-    keep = needs_gradient(parents)
+    keep = keeps_backward(parents)
     kept = steps if keep else 1
     hidden = xp.empty((steps + 1, batch, u), dtype=dtype)
     update_reset = xp.empty((kept, batch, 2 * u), dtype=dtype)

@@ -11,12 +11,12 @@ Two arrangements keep the per-step loop short (a Python loop pays per array call
   once per call, and the three gates get ``* 0.5 + 0.5`` afterwards.
 """
 
-from kerlite.autodiff.tensor import record
+from kerlite.autodiff.tensor import keeps_backward, record
 from kerlite.arrays import get_array_module
 from kerlite.ops.recurrent.gate_activations import activation_pair
 from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct
 from kerlite.ops.recurrent.sequence import (SequenceInputs, as_tensors, finish_gradients,
-                                            needs_gradient, time_major, time_slice)
+                                            time_major, time_slice)
 
 # Keras's blocks are (i, f, c, o) = (0, 1, 2, 3); inside the op they are (o, i, f, c).
 _INSIDE_ORDER = (3, 0, 1, 2)
@@ -62,7 +62,7 @@ def lstm(inputs, initial_state_h, initial_state_c, kernel, recurrent_kernel, bia
     parents = tuple(t for t in (inputs, h0, c0, kernel, recurrent_kernel, bias) if t is not None)
     # Training keeps every step's gates and carry for the backward pass; inference (nothing
     # to differentiate) reuses one buffer of each, which stays in the processor's cache.
-    keep = needs_gradient(parents)
+    keep = keeps_backward(parents)
     dtype, steps, batch = seq.projected.dtype, seq.steps, seq.batch
     hidden = xp.empty((steps + 1, batch, u), dtype=dtype)
     carry = xp.empty((steps + 1 if keep else 2, batch, u), dtype=dtype)

@@ -1,7 +1,7 @@
 """What the three recurrent ops share: time-major inputs, the mask, the input projection
 for all steps at once, and the final gradient bookkeeping."""
 
-from kerlite.autodiff.tensor import as_tensor, is_recording, record
+from kerlite.autodiff.tensor import as_tensor, record
 from kerlite.arrays import get_array_module
 from kerlite.ops.recurrent.gate_dropout import GateDropoutProduct, gate_mask_array
 
@@ -98,12 +98,6 @@ def time_slice(out, index):
         return (grad,)
 
     return record(out.data[:, index], (out,), backward)
-
-
-def needs_gradient(parents):
-    """True if ``record`` will keep a backward pass for an op with these parents (a tape is
-    recording and one of them needs a gradient); an op may then skip what only backward uses."""
-    return is_recording() and any(parent._needs_grad for parent in parents)
 
 
 def time_major(grad):
