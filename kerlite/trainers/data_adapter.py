@@ -48,14 +48,25 @@ def unpack(batch):
         f"tuple of length {len(batch)}.")
 
 
-def _to_array(value):
+def _host_array(value):
+    """``value`` as a NumPy array (None stays None)."""
     if value is None:  # no targets, no sample weights
         return None
     if hasattr(value, "_parents"):  # a kerlite Tensor
         return value.numpy()
-    array = numpy.asarray(value)
-    if array.dtype == numpy.float64:
+    return numpy.asarray(value)
+
+
+def _to_array(value):
+    array = _host_array(value)
+    if array is not None and array.dtype == numpy.float64:
         array = array.astype("float32")
+    return array
+
+
+def _floats_in_floatx(array):
+    if array.dtype.kind == "f" and array.dtype != dtypes.floatx():
+        return array.astype(dtypes.floatx())
     return array
 
 
@@ -64,10 +75,7 @@ def input_array(value):
     (a Tensor, or None, stays as it is)."""
     if value is None or isinstance(value, Tensor):
         return value
-    array = arrays.convert_to_array(value)
-    if array.dtype.kind == "f" and array.dtype != dtypes.floatx():
-        array = array.astype(dtypes.floatx())
-    return array
+    return _floats_in_floatx(arrays.convert_to_array(value))
 
 
 def input_arrays(x):
@@ -125,12 +133,8 @@ class ArrayDataAdapter:
 
 def _to_host_input(value):
     """An input as a NumPy array with floats in ``floatx``, once for the whole fit."""
-    if value is None:
-        return None
-    array = value.numpy() if isinstance(value, Tensor) else numpy.asarray(value)
-    if array.dtype.kind == "f" and array.dtype != dtypes.floatx():
-        array = array.astype(dtypes.floatx())
-    return array
+    array = _host_array(value)
+    return None if array is None else _floats_in_floatx(array)
 
 
 def _take(data, part):

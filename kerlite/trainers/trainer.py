@@ -155,7 +155,7 @@ class Trainer(Loops):
         them arrays of the right library and dtype already."""
         if isinstance(x, (list, tuple, dict)):
             return map_structure(_as_tensor, x)
-        return x if x is None or isinstance(x, Tensor) else Tensor(x)
+        return _as_tensor(x)
 
     def _outputs(self, y_pred):
         """The model's predictions as a list in output order (a dict of predictions is
