@@ -79,10 +79,7 @@ def main():
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker)
-    runs = {side: [] for side in SIDES}
-    for repeat in range(args.repeats):
-        for side in SIDES if repeat % 2 == 0 else SIDES[::-1]:
-            runs[side].append(side_by_side.measure(__file__, side, None))
+    runs = side_by_side.alternating_runs(__file__, SIDES, None, args.repeats)
     print(f"\nms per product ({args.repeats} repeats, medians) and GFLOP/s")
     print(f"  {'product':24s} {'numpy':>14s} {'xla':>14s}")
     for name in list(PRODUCTS) + ["step total"]:

@@ -76,13 +76,13 @@ def library_worker(side, workload):
             "final_loss": history.history["loss"][-1]}
 
 
-def numpy_worker(workload):
-    """The same network and RMSprop as a hand-written, preallocated NumPy loop."""
+def numpy_floor(sizes, batch, seed=0):
+    """The MLP of ``sizes`` and RMSprop as a hand-written, preallocated, in-place NumPy
+    loop: ``(load, phases)``, where ``load(x, y)`` puts a batch in place and ``phases``
+    maps "forward", "loss", "backward" and "update" to functions that run them in turn."""
     import numpy as np
 
-    spec = WORKLOADS[workload]
-    batch, sizes = spec["batch_size"], (784,) + spec["hidden"] + (10,)
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     weights, biases = [], []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         limit = np.sqrt(6 / (fan_in + fan_out))
@@ -94,29 +94,39 @@ def numpy_worker(workload):
     scratch = [np.zeros_like(p) for p in params]
     activations = [np.zeros((batch, n), np.float32) for n in sizes]
     deltas = [np.zeros((batch, n), np.float32) for n in sizes]
+    labels = np.zeros(batch, np.int64)
+    rows = np.arange(batch)
     lr, rho, eps = np.float32(1e-3), np.float32(0.9), np.float32(1e-7)
-    x_all, y_all = data(batch * spec["steps"])
     layers = len(weights)
 
-    def step(x, y):
+    def load(x, y):
         activations[0][...] = x
+        labels[...] = y
+
+    def forward():
         for i in range(layers):
             np.matmul(activations[i], weights[i], out=activations[i + 1])
             activations[i + 1] += biases[i]
             if i < layers - 1:
                 np.maximum(activations[i + 1], 0, out=activations[i + 1])
+
+    def loss():  # softmax cross-entropy's gradient with respect to the logits
         logits, delta = activations[-1], deltas[-1]
         np.subtract(logits, logits.max(axis=1, keepdims=True), out=delta)
         np.exp(delta, out=delta)
         delta /= delta.sum(axis=1, keepdims=True)
-        delta[np.arange(batch), y] -= 1
+        delta[rows, labels] -= 1
         delta /= batch
+
+    def backward():
         for i in reversed(range(layers)):
             np.matmul(activations[i].T, deltas[i + 1], out=grads[i])
             deltas[i + 1].sum(axis=0, out=grads[layers + i])
             if i:
                 np.matmul(deltas[i + 1], weights[i].T, out=deltas[i])
                 deltas[i] *= activations[i] > 0
+
+    def update():  # v = rho v + (1 - rho) g^2;  w -= lr g / sqrt(v + eps)
         for p, g, v, s in zip(params, grads, velocity, scratch):
             v *= rho
             np.multiply(g, g, out=s)
@@ -127,6 +137,21 @@ def numpy_worker(workload):
             np.divide(g, s, out=s)
             s *= lr
             p -= s
+
+    return load, {"forward": forward, "loss": loss, "backward": backward, "update": update}
+
+
+def numpy_worker(workload):
+    """The same network and RMSprop as a hand-written, preallocated NumPy loop."""
+    spec = WORKLOADS[workload]
+    batch = spec["batch_size"]
+    load, phases = numpy_floor((784,) + spec["hidden"] + (10,), batch)
+    x_all, y_all = data(batch * spec["steps"])
+
+    def step(x, y):
+        load(x, y)
+        for phase in phases.values():
+            phase()
 
     for start in range(0, batch * 10, batch):
         step(x_all[start:start + batch], y_all[start:start + batch])

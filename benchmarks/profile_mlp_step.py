@@ -28,6 +28,7 @@ import os
 import statistics
 import time
 
+import bench_training
 import side_by_side
 
 WORKLOADS = {"mlp": ((784, 64, 64, 10), 64), "wide": ((784, 1024, 1024, 10), 256)}
@@ -49,61 +50,16 @@ def initial_state(sizes, batch):
 
 
 def numpy_phases(sizes, batch):
-    """The floor's step as four in-place NumPy functions on preallocated buffers."""
-    import numpy as np
-
-    weights, biases, x, y = initial_state(sizes, batch)
-    params = weights + biases
-    grads = [np.zeros_like(p) for p in params]
-    velocity = [np.zeros_like(p) for p in params]
-    scratch = [np.zeros_like(p) for p in params]
-    acts = [x] + [np.zeros((batch, n), np.float32) for n in sizes[1:]]
-    deltas = [np.zeros((batch, n), np.float32) for n in sizes]
-    count = len(weights)
-    rows = np.arange(batch)
-
-    def forward():
-        for i in range(count):
-            np.matmul(acts[i], weights[i], out=acts[i + 1])
-            acts[i + 1] += biases[i]
-            if i < count - 1:
-                np.maximum(acts[i + 1], 0, out=acts[i + 1])
-
-    def loss():
-        delta = deltas[-1]
-        np.subtract(acts[-1], acts[-1].max(axis=1, keepdims=True), out=delta)
-        np.exp(delta, out=delta)
-        delta /= delta.sum(axis=1, keepdims=True)
-        delta[rows, y] -= 1
-        delta /= batch
-
-    def backward():
-        for i in reversed(range(count)):
-            np.matmul(acts[i].T, deltas[i + 1], out=grads[i])
-            deltas[i + 1].sum(axis=0, out=grads[count + i])
-            if i:
-                np.matmul(deltas[i + 1], weights[i].T, out=deltas[i])
-                deltas[i] *= acts[i] > 0
-
-    def update():
-        for p, g, v, s in zip(params, grads, velocity, scratch):
-            v *= RHO
-            np.multiply(g, g, out=s)
-            s *= 1 - RHO
-            v += s
-            np.add(v, EPSILON, out=s)
-            np.sqrt(s, out=s)
-            np.divide(g, s, out=s)
-            s *= LEARNING_RATE
-            p -= s
+    """The floor's step (``bench_training.numpy_floor``) on one batch, phase by phase."""
+    _, _, x, y = initial_state(sizes, batch)
+    load, phases = bench_training.numpy_floor(sizes, batch)
+    load(x, y)
 
     def whole_step():
-        forward()
-        loss()
-        backward()
-        update()
+        for phase in phases.values():
+            phase()
 
-    return dict(zip(PHASES, (forward, loss, backward, update, whole_step)))
+    return {**phases, "whole step": whole_step}
 
 
 def xla_phases(sizes, batch):
@@ -169,19 +125,8 @@ def xla_phases(sizes, batch):
 
 def fit_seconds_per_batch(keras, sizes, batch, steps=200):
     """``fit``'s time per batch on an MLP of ``sizes`` (RMSprop, as ``bench_training``)."""
-    import numpy as np
-
-    inputs = keras.Input((sizes[0],))
-    x = inputs
-    for units in sizes[1:-1]:
-        x = keras.layers.Dense(units, activation="relu")(x)
-    model = keras.Model(inputs, keras.layers.Dense(sizes[-1])(x))
-    model.compile(optimizer=keras.optimizers.RMSprop(LEARNING_RATE),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
-    generator = np.random.default_rng(0)
-    data = generator.random((batch * steps, sizes[0]), dtype=np.float32)
-    labels = generator.integers(0, sizes[-1], batch * steps)
+    model = bench_training.build_and_compile(keras, sizes[1:-1])  # 784 in, 10 out
+    data, labels = bench_training.data(batch * steps)
     model.fit(data[:batch * 10], labels[:batch * 10], batch_size=batch, verbose=0)
     times = []
     for _ in range(3):
@@ -279,10 +224,7 @@ def main():
     args = parser.parse_args()
     if args.worker:
         return worker(*args.worker)
-    runs = {side: [] for side in SIDES}
-    for repeat in range(args.repeats):
-        for side in SIDES if repeat % 2 == 0 else SIDES[::-1]:
-            runs[side].append(side_by_side.measure(__file__, side, args.workload))
+    runs = side_by_side.alternating_runs(__file__, SIDES, args.workload, args.repeats)
     sizes, batch = WORKLOADS[args.workload]
     print(f"\n{'-'.join(map(str, sizes))}, batch {batch}: ms per phase "
           f"({args.repeats} repeats, medians); BLAS: {runs['numpy'][0]['blas']}")

@@ -72,12 +72,19 @@ def measure(script, side, workload, blas_threads=None):
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-def medians(script, sides, workload, repeats, blas_threads):
-    """Each side measured ``repeats`` times, the order reversed every other repeat."""
+def alternating_runs(script, sides, workload, repeats, blas_threads=None):
+    """Each side measured ``repeats`` times, the order reversed every other repeat:
+    ``{side: [figures of each run]}``."""
     runs = {side: [] for side in sides}
     for repeat in range(repeats):
         for side in sides if repeat % 2 == 0 else sides[::-1]:
             runs[side].append(measure(script, side, workload, blas_threads))
+    return runs
+
+
+def medians(script, sides, workload, repeats, blas_threads):
+    """The median of every figure of each side over ``alternating_runs``."""
+    runs = alternating_runs(script, sides, workload, repeats, blas_threads)
     return {side: {key: statistics.median(r[key] for r in runs[side]) for key in runs[side][0]}
             for side in sides}
 
