@@ -131,6 +131,34 @@ def test_add_loss_in_a_custom_layer_inside_a_model():
     assert [float(loss.numpy()) for loss in model.losses] == [6.0]
 
 
+def test_a_dropped_layer_that_held_losses_is_forgotten():
+    """Top-level calls walk their layers to clear ``add_loss`` values only while some
+    layer holds losses; a layer deleted while holding them must not keep every later
+    call walking (it did, as a count that never went down)."""
+    import gc
+
+    from kerlite.layers.call_context import CallContext
+
+    class Penalised(layers.Layer):
+        def call(self, inputs):
+            self.add_loss(keras.ops.sum(inputs))
+            return inputs
+
+    before = set(CallContext.layers_with_losses)
+    penalised = Penalised()
+    penalised(np.ones((2, 2)))
+    assert set(CallContext.layers_with_losses) - before == {penalised}
+    penalised(np.ones((2, 2)))  # the next top-level call replaces the loss
+    assert len(penalised.losses) == 1
+    del penalised
+    gc.collect()
+    assert set(CallContext.layers_with_losses) <= before
+
+    trial = Penalised()
+    keras.Model(inp := keras.Input((2,)), trial(inp))  # a symbolic call adds no loss
+    assert trial not in CallContext.layers_with_losses
+
+
 def test_custom_layer_with_nested_sublayer_and_inferred_shape():
     class Block(layers.Layer):
         def __init__(self, units, **kwargs):

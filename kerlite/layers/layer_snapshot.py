@@ -11,7 +11,7 @@ nodes, losses are lists that ``build`` and ``call`` append to). It is taken only
 layers that are not built yet, so the calls of a training step never pay for it.
 """
 
-from kerlite.layers.call_context import CallContext
+from kerlite.layers.call_context import note_losses
 
 
 class LayerSnapshot:
@@ -19,7 +19,6 @@ class LayerSnapshot:
 
     def __init__(self, layer):
         self._saved = [(inner, _state_of(inner)) for inner in layer._flatten_layers()]
-        self._losses_count = CallContext.layers_with_losses
 
     def restore(self):
         """Put every saved layer back as it was: same attributes, same list contents."""
@@ -28,9 +27,7 @@ class LayerSnapshot:
                 attributes[name][:] = items
             inner.__dict__.clear()
             inner.__dict__.update(attributes)
-        # the loss lists are back: so is their count (never lowered, see call_context.py)
-        CallContext.layers_with_losses = max(CallContext.layers_with_losses,
-                                             self._losses_count)
+        note_losses(inner for inner, _ in self._saved)  # the loss lists are back
 
 
 def _state_of(layer):

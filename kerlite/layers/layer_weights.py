@@ -10,7 +10,7 @@ import numpy
 
 from kerlite.common import nest
 
-from kerlite import arrays, dtypes, safe_loading
+from kerlite import arrays, safe_loading
 from kerlite.autodiff.variable import Variable
 from kerlite.layers.call_context import CallContext
 
@@ -30,7 +30,7 @@ class WeightsMixin:
         """
         from kerlite import constraints, initializers, regularizers
 
-        dtype = dtypes.standardize_dtype(dtype or self.dtype)
+        dtype = arrays.standardize_dtype(dtype or self.dtype)
         shape = () if shape is None else tuple(shape)
         if initializer is None:
             initializer = "glorot_uniform" if "float" in dtype else "zeros"
@@ -219,9 +219,8 @@ class WeightsMixin:
 
         if isinstance(loss, KerasTensor):
             return  # symbolic losses have no value; the eager call adds the real one
-        if not self._losses:
-            CallContext.layers_with_losses += 1
         self._losses.append(loss)
+        CallContext.layers_with_losses.add(self)
 
     def _clear_losses(self):
         """Forget the add_loss values of this layer and the layers inside it."""
@@ -229,7 +228,7 @@ class WeightsMixin:
             losses = layer.__dict__.get("_losses")
             if losses:
                 losses.clear()
-                CallContext.layers_with_losses = max(0, CallContext.layers_with_losses - 1)
+                CallContext.layers_with_losses.discard(layer)
 
     @property
     def losses(self):

@@ -11,7 +11,7 @@ import math
 from kerlite import arrays, safe_loading
 from kerlite.autodiff.tensor import Tensor, _Recording
 from kerlite.common import nest
-from kerlite.layers.call_context import CallContext
+from kerlite.layers.call_context import CallContext, note_losses
 from kerlite.graph.keras_tensor import KerasTensor
 
 _BATCH_SIZES = (2, 3)  # stand-ins for an unknown batch axis, one per trial run
@@ -68,7 +68,6 @@ def infer_output_spec(layer, args, kwargs):
     CallContext.shape_trial = any(t.shape and t.shape[0] is None for t in nest.flatten(
         [args, kwargs]) if isinstance(t, KerasTensor))  # the batch size is a stand-in
     saved_losses = [(inner, list(inner._losses)) for inner in layer._flatten_layers()]
-    losses_count = CallContext.layers_with_losses
     unknown = any(None in t.shape for t in nest.flatten([args, kwargs])
                   if isinstance(t, KerasTensor))
     try:
@@ -80,8 +79,7 @@ def infer_output_spec(layer, args, kwargs):
         _Recording.depth, CallContext.shape_trial = depth, trial
         for inner, losses in saved_losses:  # losses of a trial run on zeros are not real
             inner._losses[:] = losses
-        # never lower: too high only makes calls walk their layers (see call_context.py)
-        CallContext.layers_with_losses = max(CallContext.layers_with_losses, losses_count)
+        note_losses(inner for inner, _ in saved_losses)
     second = nest.flatten(outputs)
     specs = []
     for a, b in zip(first, second):
