@@ -1,28 +1,35 @@
-"""Which array library does the maths: NumPy by default, CuPy on request.
+"""The arrays underneath every Tensor: which library holds them, their dtypes, and the
+edges where they are converted.
 
-Every other module asks here for its array namespace (``xp = get_array_module(x)``,
-the idea Chainer made popular) instead of importing numpy or cupy for computation. The
-choice is a plain module setting, so it survives between notebook cells:
+- **Which library.** NumPy by default, CuPy on request. Every other module asks here
+  for its array namespace (``xp = get_array_module(x)``, the idea Chainer made popular)
+  instead of importing numpy or cupy for computation. The choice is a plain module
+  setting, so it survives between notebook cells::
 
-    KERLITE_BACKEND=cupy jupyter lab          # or, in a notebook:
-    keras.backend.set_backend("cupy")
+      KERLITE_BACKEND=cupy jupyter lab          # or, in a notebook:
+      keras.backend.set_backend("cupy")
 
-Host <-> device transfers happen only at the edges: ``convert_to_array`` on the way in,
-``to_numpy`` on the way out. This module imports NumPy and ``kerlite.dtypes`` only; the
-Keras-facing names (``keras.backend.*``) are re-exported by ``kerlite.backend``.
+- **Which dtypes.** Keras names dtypes by strings (``"float32"``, ``"int32"``);
+  ``standardize_dtype`` turns any spelling (a NumPy type, a string, ``None`` for the
+  default) into that name. The defaults new arrays take are settings here too:
+  ``floatx()`` (the float type), ``epsilon()`` and ``image_data_format()``.
+- **The edges.** Host <-> device transfers happen only at the edges:
+  ``convert_to_array`` on the way in, ``to_numpy`` on the way out.
+
+This module imports NumPy only; the Keras-facing names (``keras.backend.*``,
+``keras.config.*``) are re-exported by ``kerlite.backend`` and ``kerlite.config``.
 """
 
 import os
 
 import numpy
 
-from kerlite.dtypes import floatx, standardize_dtype
+# --- which library --------------------------------------------------------------------
 
 _SUPPORTED = ("numpy", "cupy")
 _backend_name = "numpy"
 _array_module = numpy
 _cupy = None  # the cupy module once it has been imported successfully
-_image_data_format = "channels_last"
 
 
 def _import_cupy():
@@ -96,6 +103,39 @@ def is_gpu_available():
     return True
 
 
+# --- dtypes and the defaults of new arrays --------------------------------------------
+
+_floatx = "float32"
+_epsilon = 1e-7
+_image_data_format = "channels_last"
+
+
+def floatx():
+    """The default float type, as a string (``"float32"``)."""
+    return _floatx
+
+
+def set_floatx(value):
+    """Set the default float type: ``"float16"``, ``"float32"`` or ``"float64"``."""
+    global _floatx
+    if value not in ("float16", "bfloat16", "float32", "float64"):
+        raise ValueError(
+            "Unknown floatx type. Expected 'float16', 'bfloat16', 'float32' or "
+            f"'float64'. Received: value={value!r}"
+        )
+    _floatx = str(value)
+
+
+def epsilon():
+    """The fuzz factor used to keep divisions and logarithms finite (1e-7)."""
+    return _epsilon
+
+
+def set_epsilon(value):
+    global _epsilon
+    _epsilon = float(value)
+
+
 def image_data_format():
     """``"channels_last"`` (the default) or ``"channels_first"``."""
     return _image_data_format
@@ -111,6 +151,48 @@ def set_image_data_format(data_format):
     _image_data_format = data_format
 
 
+_DTYPE_NAMES = {}
+
+
+def standardize_dtype(dtype):
+    """Turn any dtype spelling (None, numpy type, string) into a name like 'float32'."""
+    if dtype is None:
+        return _floatx
+    if isinstance(dtype, str) and dtype == "string":  # Keras's name for text inputs
+        return "str"
+    try:
+        return _DTYPE_NAMES[dtype]
+    except (KeyError, TypeError):  # new, or unhashable
+        pass
+    if hasattr(dtype, "name") and not isinstance(dtype, str):
+        name = dtype.name  # numpy computes it in Python on every read: remembered
+    else:
+        name = numpy.dtype(dtype).name
+    try:
+        _DTYPE_NAMES[dtype] = name
+    except TypeError:
+        pass
+    return name
+
+
+def is_float_dtype(dtype):
+    """True for floating dtypes (float16/32/64, bfloat16), in any spelling."""
+    return _dtype_name(dtype).startswith(("float", "bfloat"))
+
+
+def is_int_dtype(dtype):
+    """True for signed and unsigned integer dtypes (not bool)."""
+    return _dtype_name(dtype).startswith(("int", "uint"))
+
+
+def _dtype_name(dtype):
+    try:
+        return standardize_dtype(dtype)
+    except TypeError:  # a name NumPy does not know, such as "bfloat16"
+        return str(dtype)
+
+
+# --- the edges: in and out ------------------------------------------------------------
 
 def convert_to_array(value, dtype=None):
     """Turn a Python number, list, NumPy/CuPy array or Tensor into a backend array.
@@ -148,7 +230,6 @@ def to_numpy(value):
 
 
 convert_to_numpy = to_numpy
-
 
 
 if os.environ.get("KERLITE_BACKEND"):

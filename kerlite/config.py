@@ -1,7 +1,7 @@
 """``keras.config``: the library-wide settings, in one place.
 
-The float type, epsilon and image layout live in ``kerlite.backend`` (these are the
-same functions); this module adds the switches Keras 3 keeps here:
+The float type, epsilon and image layout live in ``kerlite.arrays`` (``keras.backend``
+has the same functions); this module adds the switches Keras 3 keeps here:
 
 - ``enable_unsafe_deserialization()``: loading in this thread may run Python code stored
   in a file (lambdas), as if every ``load_model`` were given ``safe_mode=False`` (per
@@ -27,8 +27,8 @@ from kerlite.common.fast_paths import enabled as fast_paths_enabled
 from kerlite.common.fast_paths import fast_paths, use_fast_paths
 from kerlite.common.io_utils import (disable_interactive_logging, enable_interactive_logging,
                                      is_interactive_logging_enabled)
-from kerlite.arrays import backend, image_data_format, set_backend, set_image_data_format
-from kerlite.dtypes import epsilon, floatx, set_epsilon, set_floatx
+from kerlite.arrays import (backend, epsilon, floatx, image_data_format, set_backend,
+                            set_epsilon, set_floatx, set_image_data_format)
 from kerlite.safe_loading import (enable_unsafe_deserialization, get_load_limits,
                                   set_load_limits, unsafe_deserialization_enabled)
 

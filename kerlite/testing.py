@@ -17,7 +17,7 @@ every output entry then counts, with its own weight.
 import numpy
 
 from kerlite import arrays
-from kerlite.autodiff.gradient_tape import GradientTape
+from kerlite.autodiff.gradients import GradientTape
 from kerlite.autodiff.tensor import Tensor
 
 

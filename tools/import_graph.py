@@ -18,7 +18,7 @@ ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
 
 # Lowest first. A lower layer never imports a higher one.
 LAYERS = [
-    ("foundations", ["kerlite.arrays", "kerlite.dtypes", "kerlite.common",
+    ("foundations", ["kerlite.arrays", "kerlite.common",
                      "kerlite.safe_loading", "kerlite.config"]),
     ("autodiff", ["kerlite.autodiff"]),
     ("graph", ["kerlite.graph"]),

@@ -1,6 +1,5 @@
 """Reverse-mode automatic differentiation: Tensor, Variable, GradientTape."""
 
-from kerlite.autodiff.gradient_tape import GradientTape
-from kerlite.autodiff.gradients import backpropagate
+from kerlite.autodiff.gradients import GradientTape, backpropagate
 from kerlite.autodiff.tensor import Tensor, as_tensor, is_recording, record
 from kerlite.autodiff.variable import Variable

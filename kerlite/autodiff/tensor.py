@@ -6,7 +6,7 @@ parent. Nothing is recorded outside a ``GradientTape`` (or a training step), so
 inference pays only for the arithmetic.
 """
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 
 
 class _Recording:
@@ -45,7 +45,7 @@ class Tensor:
 
     @property
     def dtype(self):
-        return dtypes.standardize_dtype(self.data.dtype)
+        return arrays.standardize_dtype(self.data.dtype)
 
     @property
     def ndim(self):

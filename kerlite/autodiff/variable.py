@@ -1,6 +1,6 @@
 """Variable: a named, mutable Tensor that holds a layer weight or an optimizer slot."""
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor
 
 
@@ -29,11 +29,11 @@ class Variable(Tensor):
                 )
             if isinstance(initializer, str):
                 initializer = _initializer_named(initializer)
-            value = initializer(tuple(shape), dtype=dtypes.standardize_dtype(dtype))
+            value = initializer(tuple(shape), dtype=arrays.standardize_dtype(dtype))
         else:
             value = initializer
         # As in Keras, a Variable is floatx() unless another dtype is asked for.
-        data = arrays.convert_to_array(value, dtypes.standardize_dtype(dtype))
+        data = arrays.convert_to_array(value, arrays.standardize_dtype(dtype))
         if shape is not None and tuple(data.shape) != tuple(shape):
             raise ValueError(
                 f"Variable {name!r}: the initial value has shape {tuple(data.shape)} "

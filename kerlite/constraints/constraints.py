@@ -5,7 +5,7 @@ the kernel whose L2 norm is above 2 back to norm 2 (the axis is 0 for a Dense ke
 the norm of the weights into each unit).
 """
 
-from kerlite import dtypes, ops
+from kerlite import arrays, ops
 
 
 def _norms(w, axis):
@@ -35,7 +35,7 @@ class MaxNorm(Constraint):
     def __call__(self, w):
         norms = _norms(w, self.axis)
         desired = ops.clip(norms, 0, self.max_value)
-        return ops.multiply(w, ops.divide(desired, ops.add(norms, dtypes.epsilon())))
+        return ops.multiply(w, ops.divide(desired, ops.add(norms, arrays.epsilon())))
 
     def get_config(self):
         return {"max_value": self.max_value, "axis": self.axis}
@@ -51,7 +51,7 @@ class MinMaxNorm(Constraint):
         norms = _norms(w, self.axis)
         clipped = ops.clip(norms, self.min_value, self.max_value)
         desired = ops.add(ops.multiply(clipped, self.rate), ops.multiply(norms, 1 - self.rate))
-        return ops.multiply(w, ops.divide(desired, ops.add(norms, dtypes.epsilon())))
+        return ops.multiply(w, ops.divide(desired, ops.add(norms, arrays.epsilon())))
 
     def get_config(self):
         return {"min_value": self.min_value, "max_value": self.max_value,
@@ -72,7 +72,7 @@ class UnitNorm(Constraint):
         self.axis = axis
 
     def __call__(self, w):
-        return ops.divide(w, ops.add(_norms(w, self.axis), dtypes.epsilon()))
+        return ops.divide(w, ops.add(_norms(w, self.axis), arrays.epsilon()))
 
     def get_config(self):
         return {"axis": self.axis}

@@ -6,7 +6,7 @@ Python operators (``x + y``, ``x * 2``, ``-x``, ``x[:, 0]``) work too: each one 
 by a small operation (see ``symbolic_ops.py``) so it becomes part of the graph.
 """
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.common import naming
 from kerlite.graph import symbolic_ops
 
@@ -38,7 +38,7 @@ class KerasTensor:
                 "A KerasTensor's shape must be a tuple of ints or None. "
                 f"Received: shape={shape!r}"
             ) from error
-        self.dtype = dtypes.standardize_dtype(dtype)
+        self.dtype = arrays.standardize_dtype(dtype)
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
         self.name = name or naming.unique_name("keras_tensor")

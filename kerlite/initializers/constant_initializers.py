@@ -1,13 +1,13 @@
 """Initializers that need no randomness: zeros, ones, a constant, the identity matrix."""
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor
 from kerlite.initializers.initializer import Initializer
 
 
 def _full(shape, value, dtype):
     xp = arrays.get_array_module()
-    return Tensor(xp.full(tuple(shape), value, dtype=dtypes.standardize_dtype(dtype)))
+    return Tensor(xp.full(tuple(shape), value, dtype=arrays.standardize_dtype(dtype)))
 
 
 class Constant(Initializer):
@@ -50,7 +50,7 @@ class Identity(Initializer):
                 f"Received: shape={tuple(shape)} of rank {len(shape)}."
             )
         xp = arrays.get_array_module()
-        dtype = dtypes.standardize_dtype(dtype)
+        dtype = arrays.standardize_dtype(dtype)
         return Tensor((xp.eye(*shape) * self.gain).astype(dtype))
 
     def get_config(self):

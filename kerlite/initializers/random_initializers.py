@@ -9,7 +9,7 @@ import math
 
 import numpy
 
-from kerlite import dtypes, ops, random
+from kerlite import arrays, ops, random
 from kerlite.initializers.initializer import Initializer
 
 
@@ -195,7 +195,7 @@ class Orthogonal(RandomInitializer):
         if rows < cols:
             q = q.T
         return ops.convert_to_tensor(self.gain * q.reshape(tuple(shape)),
-                                         dtypes.standardize_dtype(dtype))
+                                         arrays.standardize_dtype(dtype))
 
     def get_config(self):
         return {"gain": self.gain, **super().get_config()}

@@ -6,7 +6,7 @@
 
 import warnings
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.graph.keras_tensor import KerasTensor
 from kerlite.graph.node import Node
 from kerlite.layers.layer import Layer
@@ -83,10 +83,10 @@ class InputLayer(Layer):
                 batch_shape = (batch_size,) + _standardize_shape(shape, "shape")
             else:
                 batch_shape = _standardize_shape(batch_shape, "batch_shape")
-            input_tensor = KerasTensor(batch_shape, dtype=dtype or dtypes.floatx(),
+            input_tensor = KerasTensor(batch_shape, dtype=dtype or arrays.floatx(),
                                        sparse=bool(sparse), name=name)
         self._batch_shape = tuple(batch_shape)
-        self._dtype = dtypes.standardize_dtype(dtype)
+        self._dtype = arrays.standardize_dtype(dtype)
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
         self.optional = optional

@@ -17,7 +17,7 @@ import warnings
 
 import numpy
 
-from kerlite import dtypes, ops
+from kerlite import arrays, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.common import nest
 from kerlite.graph.input_spec import InputSpec, assert_input_compatibility  # noqa: F401
@@ -85,7 +85,7 @@ class Layer(Operation, layer_weights.WeightsMixin, layer_config.ConfigMixin,
         else:
             self._input_shape_arg = None
         Operation.__init__(self, name=name)  # name, _inbound_nodes, _outbound_nodes
-        self._dtype = dtypes.standardize_dtype(
+        self._dtype = arrays.standardize_dtype(
             dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype)
         self._numpy_dtype = numpy.dtype(self._dtype)
         self._trainable = bool(trainable)

@@ -8,7 +8,7 @@ gives back the plain cross-entropy. Built from ``kerlite.ops``, so the gradient 
 
 import warnings
 
-from kerlite import arrays, dtypes, ops
+from kerlite import arrays, ops
 from kerlite.losses.loss import (LossFunctionWrapper, as_float_tensor, match_ranks,
                                  true_values)
 
@@ -56,7 +56,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
         t = t * (1.0 - label_smoothing) + label_smoothing / t.shape[-1]
     p = ops.softmax(y_pred, axis=axis) if from_logits else y_pred
     p = p / ops.sum(p, axis=axis, keepdims=True)
-    eps = dtypes.epsilon()
+    eps = arrays.epsilon()
     p = ops.clip(p, eps, 1.0 - eps)
     alpha = arrays.convert_to_array(alpha, y_pred.data.dtype)
     weight = ops.power(1.0 - p, gamma) * alpha

@@ -6,7 +6,7 @@ style: ``"sum_over_batch_size"`` (the default) is ``sum(losses * weights) / loss
 (note: divided by the number of values, not by the sum of the weights).
 """
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
 from kerlite.common.naming import to_snake_case, unique_name
 
@@ -34,7 +34,7 @@ class Loss:
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self.reduction = standardize_reduction(reduction)
-        self.dtype = dtypes.standardize_dtype(dtype)
+        self.dtype = arrays.standardize_dtype(dtype)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         # Masked steps of y_pred (padding after Embedding(mask_zero=True)) and values a
@@ -89,7 +89,7 @@ def as_float_tensor(value, dtype=None):
     """``y_pred`` as a float Tensor (kept as is when it already is one)."""
     tensor = as_tensor(value)
     if tensor.data.dtype.kind != "f":
-        tensor = Tensor(tensor.data.astype(dtype or dtypes.floatx()))
+        tensor = Tensor(tensor.data.astype(dtype or arrays.floatx()))
     return tensor
 
 
@@ -97,7 +97,7 @@ def true_values(value, dtype=None):
     """``y_true`` as a float array: targets never receive gradients."""
     data = value.data if isinstance(value, Tensor) else arrays.convert_to_array(value)
     if data.dtype.kind != "f" or (dtype is not None and data.dtype != dtype):
-        data = data.astype(dtype if dtype is not None else dtypes.floatx())
+        data = data.astype(dtype if dtype is not None else arrays.floatx())
     return data
 
 

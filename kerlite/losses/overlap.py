@@ -10,7 +10,7 @@ pixel by pixel, so a small object is not drowned out by a large background:
 value; pass e.g. ``axis=(1, 2, 3)`` for one value per image.
 """
 
-from kerlite import dtypes, ops
+from kerlite import arrays, ops
 from kerlite.losses.loss import (LossFunctionWrapper, as_float_tensor, match_ranks,
                                  true_values)
 
@@ -25,7 +25,7 @@ def dice(y_true, y_pred, axis=None):
     t = match_ranks(true_values(y_true, y_pred.data.dtype), y_pred.data)
     axis = _axis(axis)
     overlap = ops.sum(y_pred * t, axis=axis)
-    total = ops.sum(y_pred, axis=axis) + (t.sum(axis=axis) + dtypes.epsilon())
+    total = ops.sum(y_pred, axis=axis) + (t.sum(axis=axis) + arrays.epsilon())
     return 1.0 - 2.0 * overlap / total
 
 
@@ -39,7 +39,7 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     missed = ops.sum((1.0 - y_pred) * t, axis=axis)
     false_alarms = ops.sum(y_pred * (1.0 - t), axis=axis)
     return 1.0 - overlap / (overlap + missed * alpha + false_alarms * beta
-                            + dtypes.epsilon())
+                            + arrays.epsilon())
 
 
 class Dice(LossFunctionWrapper):

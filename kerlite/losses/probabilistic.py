@@ -5,7 +5,7 @@ probabilities clipped to ``[epsilon, 1 - epsilon]`` as Keras does), so extreme l
 never give NaN; here they add label smoothing, label checks and ``ignore_class``.
 """
 
-from kerlite import arrays, dtypes, ops
+from kerlite import arrays, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.losses.elementwise_loss import elementwise_loss
 from kerlite.ops.crossentropy import sparse_crossentropy_last_axis
@@ -18,7 +18,7 @@ def _xp(array):
 
 
 def _eps(array):
-    return array.dtype.type(dtypes.epsilon())
+    return array.dtype.type(arrays.epsilon())
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):

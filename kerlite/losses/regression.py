@@ -6,7 +6,7 @@ wraps its function with the reduction of ``Loss``.
 
 import math
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import record
 from kerlite.losses.elementwise_loss import elementwise_loss
 from kerlite.losses.loss import LossFunctionWrapper, as_float_tensor, match_ranks, true_values
@@ -32,7 +32,7 @@ def mean_absolute_error(y_true, y_pred):
 def mean_absolute_percentage_error(y_true, y_pred):
     """100 * mean(|y_true - y_pred| / max(|y_true|, epsilon), axis=-1)."""
     def scale(t, p):
-        return p.dtype.type(100) / _xp(p).maximum(_xp(p).abs(t), p.dtype.type(dtypes.epsilon()))
+        return p.dtype.type(100) / _xp(p).maximum(_xp(p).abs(t), p.dtype.type(arrays.epsilon()))
 
     return elementwise_loss(y_true, y_pred, lambda t, p: _xp(p).abs(t - p) * scale(t, p),
                             lambda t, p: _xp(p).sign(p - t) * scale(t, p))
@@ -41,11 +41,11 @@ def mean_absolute_percentage_error(y_true, y_pred):
 def mean_squared_logarithmic_error(y_true, y_pred):
     """mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))**2, axis=-1)."""
     def log_gap(t, p):
-        xp, eps = _xp(p), p.dtype.type(dtypes.epsilon())
+        xp, eps = _xp(p), p.dtype.type(arrays.epsilon())
         return xp.log1p(xp.maximum(p, eps)) - xp.log1p(xp.maximum(t, eps))
 
     def derivative(t, p):
-        eps = p.dtype.type(dtypes.epsilon())
+        eps = p.dtype.type(arrays.epsilon())
         inside = p > eps  # max(p, eps) passes no gradient below eps
         return 2 * log_gap(t, p) / (_xp(p).maximum(p, eps) + 1) * inside
 
@@ -83,7 +83,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     y_pred = as_float_tensor(y_pred)
     p = y_pred.data
     t = match_ranks(true_values(y_true, p.dtype), p)
-    xp, eps = _xp(p), p.dtype.type(dtypes.epsilon())
+    xp, eps = _xp(p), p.dtype.type(arrays.epsilon())
     t_unit = t / xp.maximum(xp.sqrt((t * t).sum(axis=axis, keepdims=True)), eps)
     p_norm = xp.maximum(xp.sqrt((p * p).sum(axis=axis, keepdims=True)), eps)
     p_unit = p / p_norm

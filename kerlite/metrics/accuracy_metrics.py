@@ -5,14 +5,14 @@ batches. ``compile(metrics=["accuracy"])`` picks the right one from the shapes (
 ``kerlite.metrics.get_accuracy``).
 """
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.arrays import convert_to_array
 from kerlite.autodiff.tensor import Tensor
 from kerlite.metrics.reduction_metrics import MeanMetricWrapper
 
 
 def _as_result(matches):
-    return Tensor(matches.astype(dtypes.floatx()))
+    return Tensor(matches.astype(arrays.floatx()))
 
 
 def _labels(y_true, y_pred):

@@ -5,7 +5,7 @@ Each keeps counts per decision threshold: a prediction is "positive" at threshol
 sums the area under the ROC (or precision-recall) curve traced by 200 thresholds.
 """
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.arrays import convert_to_array
 from kerlite.metrics.metric import Metric, scalar_result
 
@@ -155,7 +155,7 @@ class AUC(_ConfusionMetric):
         else:
             inner = sorted(thresholds)
             num_thresholds = len(inner) + 2
-        epsilon = dtypes.epsilon()
+        epsilon = arrays.epsilon()
         super().__init__([0.0 - epsilon] + inner + [1.0 + epsilon], name=name, dtype=dtype)
         self.num_thresholds = num_thresholds
         self.curve = curve

@@ -11,7 +11,7 @@ Pearson only asks that the two rise and fall together; concordance also asks tha
 agree in scale and offset (1 only when y_pred == y_true).
 """
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.losses.loss import match_ranks
 from kerlite.arrays import convert_to_array
 from kerlite.metrics.reduction_metrics import MeanMetricWrapper
@@ -20,7 +20,7 @@ from kerlite.metrics.reduction_metrics import MeanMetricWrapper
 def _pair(y_true, y_pred):
     y_pred = convert_to_array(y_pred)
     if y_pred.dtype.kind != "f":
-        y_pred = y_pred.astype(dtypes.floatx())
+        y_pred = y_pred.astype(arrays.floatx())
     return match_ranks(convert_to_array(y_true, y_pred.dtype), y_pred), y_pred
 
 
@@ -42,7 +42,7 @@ def concordance_correlation(y_true, y_pred, axis=-1):
     covariance = (y_true - true_mean) * (y_pred - pred_mean)
     norm = (y_true.var(axis=axis, keepdims=True) + y_pred.var(axis=axis, keepdims=True)
             + (true_mean - pred_mean) ** 2)
-    return (2 * covariance / (norm + dtypes.epsilon())).mean(axis=axis)
+    return (2 * covariance / (norm + arrays.epsilon())).mean(axis=axis)
 
 
 class PearsonCorrelation(MeanMetricWrapper):

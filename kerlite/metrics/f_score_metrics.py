@@ -11,7 +11,7 @@ every class first. Without ``threshold`` the highest prediction of each row coun
 the predicted class; with it, every prediction above the threshold does.
 """
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.arrays import convert_to_array
 from kerlite.metrics.metric import Metric, scalar_result
 
@@ -83,7 +83,7 @@ class FBetaScore(Metric):
     def result(self):
         if not self._built:
             return scalar_result(0.0, self.dtype)
-        eps = dtypes.epsilon()
+        eps = arrays.epsilon()
         tp = self.true_positives.data
         precision = tp / (tp + self.false_positives.data + eps)
         recall = tp / (tp + self.false_negatives.data + eps)

@@ -16,7 +16,7 @@ truncated to integers; pass ``dtype="float32"`` for fractional weights.
 
 import warnings
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.arrays import convert_to_array
 from kerlite.metrics.metric import Metric, scalar_result
 
@@ -73,8 +73,8 @@ class IoU(Metric):
         ids = xp.asarray(self.target_class_ids)
         true_positives, union = true_positives[ids], union[ids]
         present = union > 1e-9  # a class never seen nor predicted does not count
-        iou = xp.where(present, true_positives / (union + dtypes.epsilon()), 0.0)
-        mean = iou.sum(axis=self.axis) / (present.sum() + dtypes.epsilon())
+        iou = xp.where(present, true_positives / (union + arrays.epsilon()), 0.0)
+        mean = iou.sum(axis=self.axis) / (present.sum() + arrays.epsilon())
         return scalar_result(mean, "float32")
 
     def get_config(self):

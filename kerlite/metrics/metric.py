@@ -5,7 +5,7 @@ A metric keeps running totals in non-trainable Variables: ``update_state`` adds 
 them at the start of each epoch. Metrics never take part in gradients.
 """
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor
 from kerlite.autodiff.variable import Variable
 from kerlite.common.naming import to_snake_case, unique_name
@@ -30,7 +30,7 @@ class Metric:
 
     def __init__(self, dtype=None, name=None):
         self.name = name or unique_name(to_snake_case(type(self).__name__))
-        self.dtype = dtypes.standardize_dtype(dtype)
+        self.dtype = arrays.standardize_dtype(dtype)
         self._variables = []
         self._initial_values = []
 
@@ -38,7 +38,7 @@ class Metric:
                      name=None):
         """A state Variable, reset to ``initializer`` by ``reset_state``."""
         xp = arrays.get_array_module()
-        dtype = dtypes.standardize_dtype(dtype or self.dtype)
+        dtype = arrays.standardize_dtype(dtype or self.dtype)
         if isinstance(initializer, str) and initializer in ("zeros", "ones"):
             value = xp.full(tuple(shape), 0 if initializer == "zeros" else 1, dtype=dtype)
         elif callable(initializer):

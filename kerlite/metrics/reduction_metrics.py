@@ -4,7 +4,7 @@
 weights, ``total += sum(values * w)`` and ``count += sum(w)``.
 """
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.arrays import convert_to_array
 from kerlite.losses.loss import combined_mask
 from kerlite.metrics.metric import Metric, scalar_result
@@ -88,9 +88,9 @@ class MeanMetricWrapper(Mean):
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
         mask = combined_mask(mask, None, getattr(values, "shape", None))
         if mask is not None:
-            weight = mask.astype(dtypes.floatx())
+            weight = mask.astype(arrays.floatx())
             if sample_weight is not None:
-                sample_weight = convert_to_array(sample_weight, dtypes.floatx())
+                sample_weight = convert_to_array(sample_weight, arrays.floatx())
                 while sample_weight.ndim < weight.ndim:
                     sample_weight = sample_weight[..., None]
                 weight = weight * sample_weight

@@ -1,6 +1,6 @@
 """Small helpers shared by the ops: turning inputs into tensors, undoing broadcasting."""
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor, as_tensor
 
 
@@ -34,7 +34,7 @@ def float_tensor(x):
         return x
     from kerlite.ops.core import cast
 
-    return cast(x, dtypes.floatx())
+    return cast(x, arrays.floatx())
 
 
 def unbroadcast(grad, shape):

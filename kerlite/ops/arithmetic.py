@@ -1,6 +1,6 @@
 """Elementwise arithmetic with NumPy broadcasting; each backward rule sits by its op."""
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import as_tensor, record
 from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import tensors, unbroadcast
@@ -43,8 +43,8 @@ def divide(x1, x2):
     """x1 / x2.  d/dx1 = 1/x2, d/dx2 = -x1/x2**2."""
     a, b = tensors(x1, x2)
     if a.data.dtype.kind in "iub" and b.data.dtype.kind in "iub":
-        a = as_tensor(a.data.astype(dtypes.floatx()))
-        b = as_tensor(b.data.astype(dtypes.floatx()))
+        a = as_tensor(a.data.astype(arrays.floatx()))
+        b = as_tensor(b.data.astype(arrays.floatx()))
     out = a.data / b.data
 
     def backward(g):

@@ -1,6 +1,6 @@
 """Moving between arrays and Tensors, dtypes and shapes, and ``stop_gradient``."""
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
 
 
@@ -19,7 +19,7 @@ def convert_to_numpy(x):
 def cast(x, dtype):
     """Change the dtype.  Float-to-float casts pass the gradient (cast back)."""
     x = as_tensor(x)
-    dtype = dtypes.standardize_dtype(dtype)
+    dtype = arrays.standardize_dtype(dtype)
     source = x.data.dtype
     if source.name == dtype:
         return x

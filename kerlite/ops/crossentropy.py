@@ -10,7 +10,7 @@ As in Keras, probabilities are first rescaled to sum to 1 (categorical) and clip
 [epsilon, 1 - epsilon] so log never sees 0.
 """
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import as_tensor, record
 from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import float_tensor, normalize_axis
@@ -75,7 +75,7 @@ def sparse_crossentropy_last_axis(labels, output, from_logits):
             grad *= g.reshape(-1, 1)
             return (grad.reshape(z.shape),)
     else:
-        eps = z.dtype.type(dtypes.epsilon())
+        eps = z.dtype.type(arrays.epsilon())
         norm = rows.sum(axis=1, keepdims=True)
         p = rows[picked] / norm[:, 0]
         inside = (p > eps) & (p < 1 - eps)
@@ -105,7 +105,7 @@ def _crossentropy(target, output, from_logits, axis):
             # d/dz = softmax(z) * sum(t) - t
             return (g * (xp.exp(log_p) * total - t), g * -log_p)
     else:
-        eps = dtypes.epsilon()
+        eps = arrays.epsilon()
         norm = z.sum(axis=axes, keepdims=True)
         p = z / norm
         inside = (p > eps) & (p < 1 - eps)
@@ -143,7 +143,7 @@ def binary_crossentropy(target, output, from_logits=False):
         def backward(g):
             return (g * (prob - t), g * -z)
     else:
-        eps = dtypes.epsilon()
+        eps = arrays.epsilon()
         p = xp.clip(z, eps, 1 - eps)
         inside = (z > eps) & (z < 1 - eps)
         log_p, log_q = xp.log(p), xp.log(1 - p)

@@ -7,7 +7,7 @@ repeats up instead of keeping only the last one.
 
 import builtins
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
 from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import tensors, unbroadcast
@@ -139,7 +139,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     x = as_tensor(x).data
     xp = get_array_module(x)
     classes = xp.arange(num_classes)
-    out = (x[..., None] == classes).astype(dtypes.standardize_dtype(dtype))
+    out = (x[..., None] == classes).astype(arrays.standardize_dtype(dtype))
     if axis != -1:
         out = xp.moveaxis(out, -1, axis)
     return Tensor(out)

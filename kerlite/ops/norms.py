@@ -4,7 +4,7 @@ Each is a short composition of differentiable ops (square, sum, sqrt, ...), so i
 gradient comes for free from theirs.
 """
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.ops._helpers import float_tensor
 from kerlite.ops.arithmetic import divide, maximum, multiply, power
 from kerlite.ops.elementwise import abs, rsqrt, sqrt, square
@@ -61,7 +61,7 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     x = float_tensor(x)
     if x.ndim == 0:
         x = expand_dims(x, 0)
-    epsilon = dtypes.epsilon() if epsilon is None else epsilon
+    epsilon = arrays.epsilon() if epsilon is None else epsilon
     if order == 2:
         squared_norm = sum(square(x), axis=axis, keepdims=True)
         return multiply(x, rsqrt(maximum(squared_norm, epsilon * epsilon)))

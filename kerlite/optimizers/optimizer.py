@@ -30,7 +30,7 @@ import math
 import re
 import warnings
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor
 from kerlite.autodiff.variable import Variable
 from kerlite.common import fast_paths
@@ -115,7 +115,7 @@ class Optimizer:
 
     # --- state ------------------------------------------------------------------------
     def _make_variable(self, value, name, dtype=None):
-        variable = Variable(value, dtype=dtype or dtypes.floatx(), trainable=False,
+        variable = Variable(value, dtype=dtype or arrays.floatx(), trainable=False,
                             name=name)
         variable.path = f"{self.name}/{name}"
         return variable
@@ -149,7 +149,7 @@ class Optimizer:
         for a schedule, a scalar Tensor of its value at ``iterations``."""
         if isinstance(self._learning_rate, Variable):
             return self._learning_rate
-        return Tensor(arrays.convert_to_array(self._current_learning_rate(), dtypes.floatx()))
+        return Tensor(arrays.convert_to_array(self._current_learning_rate(), arrays.floatx()))
 
     @learning_rate.setter
     def learning_rate(self, value):

@@ -2,13 +2,13 @@
 
 import numpy  # host-side sampling only; results move to the backend in _to_backend
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
 from kerlite.random.seed_generator import host_generator
 
 
 def _to_backend(array, dtype):
-    return Tensor(arrays.convert_to_array(array, dtypes.standardize_dtype(dtype)))
+    return Tensor(arrays.convert_to_array(array, arrays.standardize_dtype(dtype)))
 
 
 def _shape(shape):

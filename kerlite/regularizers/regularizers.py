@@ -1,6 +1,6 @@
 """L1, L2 and L1L2 penalties: l1 * sum(|w|) and l2 * sum(w**2)."""
 
-from kerlite import dtypes, ops
+from kerlite import arrays, ops
 
 
 class Regularizer:
@@ -91,7 +91,7 @@ class OrthogonalRegularizer(Regularizer):
                 f"inputs.shape={tuple(x.shape)}")
         axis = 1 if self.mode == "rows" else 0
         norms = ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=True))
-        unit = ops.divide(x, ops.maximum(norms, dtypes.epsilon()))
+        unit = ops.divide(x, ops.maximum(norms, arrays.epsilon()))
         if self.mode == "rows":
             product, size = ops.matmul(unit, ops.transpose(unit)), x.shape[0]
         else:

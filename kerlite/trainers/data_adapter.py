@@ -24,7 +24,7 @@ import warnings
 
 import numpy
 
-from kerlite import arrays, config, dtypes
+from kerlite import arrays, config
 from kerlite.autodiff.tensor import Tensor
 from kerlite.common.nest import flatten, map_structure
 from kerlite.common.py_dataset import PyDataset
@@ -65,8 +65,8 @@ def _to_array(value):
 
 
 def _floats_in_floatx(array):
-    if array.dtype.kind == "f" and array.dtype != dtypes.floatx():
-        return array.astype(dtypes.floatx())
+    if array.dtype.kind == "f" and array.dtype != arrays.floatx():
+        return array.astype(arrays.floatx())
     return array
 
 

@@ -14,7 +14,7 @@ import warnings
 
 from kerlite import arrays, optimizers
 from kerlite.common.nest import map_structure
-from kerlite.autodiff.gradient_tape import GradientTape
+from kerlite.autodiff.gradients import GradientTape
 from kerlite.autodiff.tensor import Tensor
 from kerlite.metrics.reduction_metrics import Mean
 from kerlite.trainers.compile_utils import (CompileLoss, CompileMetrics,

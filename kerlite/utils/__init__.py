@@ -8,7 +8,7 @@ from kerlite.utils.file_utils import get_file
 from kerlite.utils.sequence_utils import pad_sequences
 from kerlite.callbacks.progbar import Progbar
 from kerlite.utils.timeseries_dataset import timeseries_dataset_from_array
-from kerlite.dtypes import standardize_dtype
+from kerlite.arrays import standardize_dtype
 from kerlite.common.naming import clear_session
 
 # keras.utils also offers these names; they live elsewhere in kerlite and are imported

@@ -6,7 +6,7 @@ NumPy out (as in Keras); a kerlite ``Tensor`` in gives a ``Tensor`` out.
 
 import numpy
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor
 
 
@@ -54,7 +54,7 @@ def to_categorical(x, num_classes=None):
     one_hot[numpy.arange(flat.size), flat] = 1.0
     one_hot = one_hot.reshape(shape + (num_classes,))
     if was_tensor:
-        return Tensor(arrays.convert_to_array(one_hot, dtypes.floatx()))
+        return Tensor(arrays.convert_to_array(one_hot, arrays.floatx()))
     return one_hot
 
 
@@ -82,4 +82,4 @@ def normalize(x, axis=-1, order=2):
     else:
         powered = ops.power(ops.abs(x), order)
         norm = ops.power(ops.sum(powered, axis=axis, keepdims=True), 1.0 / order)
-    return ops.divide(x, ops.clip(norm, dtypes.epsilon(), float("inf")))
+    return ops.divide(x, ops.clip(norm, arrays.epsilon(), float("inf")))

@@ -12,7 +12,7 @@ division is an update of the kernel's value, so gradients flow to the kernel as 
 wrapped layer uses it, not through sigma.
 """
 
-from kerlite import arrays, dtypes, initializers, ops
+from kerlite import arrays, initializers, ops
 from kerlite.graph.input_spec import InputSpec
 from kerlite.layers.wrappers.wrapper import Wrapper
 
@@ -82,5 +82,5 @@ class SpectralNormalization(Wrapper):
 
 def _l2_normalize(x, xp):
     """x / ||x|| over all entries (Keras's ``normalize(x, axis=None)``)."""
-    inverse_norm = xp.minimum(1.0 / xp.sqrt(xp.sum(x * x)), 1.0 / dtypes.epsilon())
+    inverse_norm = xp.minimum(1.0 / xp.sqrt(xp.sum(x * x)), 1.0 / arrays.epsilon())
     return x * inverse_norm

@@ -21,7 +21,7 @@ carried through unchanged, and the output repeats the previous state (or is zero
 
 import inspect
 
-from kerlite import dtypes, ops
+from kerlite import arrays, ops
 from kerlite.autodiff.variable import Variable
 from kerlite.common import fast_paths
 from kerlite.common import nest
@@ -142,7 +142,7 @@ class RNN(Layer):
         if cell_initial_state is not None:
             states = cell_initial_state(batch_size=batch_size)
             return list(states) if isinstance(states, (list, tuple)) else [states]
-        dtype = getattr(self.cell, "compute_dtype", None) or dtypes.floatx()
+        dtype = getattr(self.cell, "compute_dtype", None) or arrays.floatx()
         return [ops.zeros((batch_size,) + _size_dims(size), dtype=dtype)
                 for size in self.state_size]
 
@@ -243,7 +243,7 @@ class RNN(Layer):
                 f"{self.state_size}, but initial_state holds {len(initial_state)} tensor(s). "
                 "An LSTM needs [h, c]; GRU and SimpleRNN need [h]."
             )
-        dtype = getattr(self.cell, "compute_dtype", None) or dtypes.floatx()
+        dtype = getattr(self.cell, "compute_dtype", None) or arrays.floatx()
         initial_state = nest.map_structure(lambda state: _as_state(state, dtype),
                                            list(initial_state))
         if isinstance(mask, (list, tuple, dict)):  # one mask for every input: the first

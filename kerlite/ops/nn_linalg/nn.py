@@ -7,7 +7,7 @@ reshape, transpose...), so its gradient comes from theirs.
 
 import math
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor, as_tensor
 from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import float_tensor, normalize_axis
@@ -65,7 +65,7 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     if kwargs:
         raise TypeError(f"layer_normalization got unexpected arguments {sorted(kwargs)}")
     x = float_tensor(x)
-    epsilon = dtypes.epsilon() if epsilon is None else epsilon
+    epsilon = arrays.epsilon() if epsilon is None else epsilon
     axes = normalize_axis(axis, x.ndim)
     centred = subtract(x, mean(x, axis=axes, keepdims=True))
     variance = mean(square(centred), axis=axes, keepdims=True)
@@ -82,7 +82,7 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     x = float_tensor(x)
     if x.ndim == 0:
         x = expand_dims(x, 0)
-    epsilon = dtypes.epsilon() if epsilon is None else epsilon
+    epsilon = arrays.epsilon() if epsilon is None else epsilon
     out = multiply(x, rsqrt(add(mean(square(x), axis=axis, keepdims=True), epsilon)))
     if scale is not None:
         out = multiply(out, _like(scale, x))

@@ -9,9 +9,9 @@ each step computed, and the outputs are stacked with the differentiable ``stack`
 import builtins
 import functools
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.graph.keras_tensor import KerasTensor
-from kerlite.autodiff.gradient_tape import _Paused
+from kerlite.autodiff.gradients import _Paused
 from kerlite.autodiff.tensor import Tensor, _Recording, as_tensor, record
 from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import tensors
@@ -409,7 +409,7 @@ def saturate_cast(x, dtype):
     """Cast to ``dtype``, first clipping values into its range (no wrap-around)."""
     x = as_tensor(x)
     xp = get_array_module(x.data)
-    dtype = dtypes.standardize_dtype(dtype)
+    dtype = arrays.standardize_dtype(dtype)
     data = x.data
     target = xp.dtype(dtype)
     if target.kind in "iu" and data.dtype.kind == "f":
@@ -433,8 +433,8 @@ def saturate_cast(x, dtype):
 def dtype(x):
     """The dtype of ``x`` as a string, e.g. ``"float32"`` (also for a symbolic KerasTensor)."""
     if isinstance(x, KerasTensor):
-        return dtypes.standardize_dtype(x.dtype)
-    return dtypes.standardize_dtype(as_tensor(x).data.dtype)
+        return arrays.standardize_dtype(x.dtype)
+    return arrays.standardize_dtype(as_tensor(x).data.dtype)
 
 
 # --- vectorize and rearrange --------------------------------------------------------------

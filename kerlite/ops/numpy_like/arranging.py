@@ -9,7 +9,7 @@ import builtins
 import math
 import numbers
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import array_of, as_tensor, record, Tensor
 from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import normalize_axis
@@ -220,19 +220,19 @@ def array(x, dtype=None):
 
 def empty(shape, dtype=None):
     """A tensor of ``shape`` whose values are not set (floatx by default)."""
-    return Tensor(get_array_module().empty(shape, dtype=dtypes.standardize_dtype(dtype)))
+    return Tensor(get_array_module().empty(shape, dtype=arrays.standardize_dtype(dtype)))
 
 
 def empty_like(x, dtype=None):
     """An uninitialised tensor with the shape (and dtype, by default) of ``x``."""
     x = as_tensor(x)
-    dtype = dtypes.standardize_dtype(dtype) if dtype is not None else x.data.dtype
+    dtype = arrays.standardize_dtype(dtype) if dtype is not None else x.data.dtype
     return Tensor(get_array_module(x.data).empty(x.data.shape, dtype=dtype))
 
 
 def _spaced(values, dtype):
     """Host-computed values as a tensor on the active backend."""
-    return Tensor(arrays.convert_to_array(values.astype(dtypes.standardize_dtype(dtype))))
+    return Tensor(arrays.convert_to_array(values.astype(arrays.standardize_dtype(dtype))))
 
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
@@ -465,7 +465,7 @@ def angle(x):
     xp = get_array_module(x.data)
     if x.data.dtype.kind == "c":
         return Tensor(xp.angle(x.data))
-    dtype = x.data.dtype if x.data.dtype.kind == "f" else dtypes.floatx()
+    dtype = x.data.dtype if x.data.dtype.kind == "f" else arrays.floatx()
     return Tensor(xp.angle(x.data).astype(dtype))
 
 

@@ -4,7 +4,7 @@ None is differentiable: integers carry no gradient, and a window depends only on
 length.
 """
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import array_of, as_tensor, Tensor
 from kerlite.arrays import get_array_module
 from kerlite.ops._helpers import tensors
@@ -85,7 +85,7 @@ def _window(name, length, *args):
     import numpy
 
     length = int(array_of(length))
-    values = getattr(numpy, name)(length, *args).astype(dtypes.floatx())
+    values = getattr(numpy, name)(length, *args).astype(arrays.floatx())
     return Tensor(arrays.convert_to_array(values))
 
 

@@ -4,7 +4,7 @@ Most are built from differentiable ops (sort, take, where, sum...), so their gra
 come for free; ``cumprod`` has its own backward rule.
 """
 
-from kerlite import arrays, dtypes
+from kerlite import arrays
 from kerlite.autodiff.tensor import Tensor, as_tensor, record
 from kerlite.arrays import get_array_module
 from kerlite.ops import reductions as _red
@@ -387,7 +387,7 @@ def histogram(x, bins=10, range=None):
         raise ValueError(f"histogram: bins must be a positive int, got {bins!r}.")
     xp = get_array_module(x.data)
     counts, edges = xp.histogram(x.data, bins=bins, range=range)
-    dtype = x.data.dtype if x.data.dtype.kind == "f" else dtypes.floatx()
+    dtype = x.data.dtype if x.data.dtype.kind == "f" else arrays.floatx()
     return Tensor(counts.astype(dtype)), Tensor(edges.astype(dtype))
 
 

@@ -13,7 +13,7 @@ import math
 
 import numpy  # adapt() runs on the host, over data that may not fit on the device
 
-from kerlite import arrays, dtypes, ops
+from kerlite import arrays, ops
 from kerlite.autodiff.tensor import Tensor
 from kerlite.layers.layer import Layer
 from kerlite.common.py_dataset import PyDataset
@@ -106,7 +106,7 @@ class Normalization(Layer):
 
     def call(self, inputs):
         mean, variance = self._statistics()
-        scale = ops.maximum(ops.sqrt(variance), dtypes.epsilon())
+        scale = ops.maximum(ops.sqrt(variance), arrays.epsilon())
         inputs = ops.cast(inputs, self.compute_dtype)
         if self.invert:
             return mean + inputs * scale

@@ -17,7 +17,7 @@ import os
 
 import numpy
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.layers.preprocessing.lookup import encoding
 from kerlite.layers.preprocessing.lookup import vocabulary_rules as rules
 from kerlite.layers.preprocessing.lookup.host_layer import (HostLayer, batches_of,
@@ -242,9 +242,9 @@ class IndexLookup(HostLayer):
             return host_tensor(indices)
         mode = "count" if self.output_mode == "tf_idf" else self.output_mode
         if isinstance(indices, list):  # samples of different lengths (TextVectorization)
-            out = encoding.encode_rows(indices, mode, self._depth(), dtypes.floatx())
+            out = encoding.encode_rows(indices, mode, self._depth(), arrays.floatx())
         else:
-            out = encoding.encode(indices, mode, self._depth(), dtypes.floatx())
+            out = encoding.encode(indices, mode, self._depth(), arrays.floatx())
         if self.output_mode == "tf_idf":
             out = out * self.idf_weights
         return host_tensor(out)
@@ -287,7 +287,7 @@ class IndexLookup(HostLayer):
     def compute_output_spec(self, inputs):
         from kerlite.graph import KerasTensor
 
-        dtype = "int64" if self.output_mode == "int" else dtypes.floatx()
+        dtype = "int64" if self.output_mode == "int" else arrays.floatx()
         if self.invert:
             dtype = self._inverted_dtype()
         return KerasTensor(self.compute_output_shape(inputs.shape), dtype=dtype)
@@ -305,7 +305,7 @@ class IndexLookup(HostLayer):
         if weights.ndim != 1 or weights.dtype.kind not in "fiu":
             raise ValueError(f"Layer '{self.name}': the stored idf_weights must be a 1-D "
                              f"array of numbers. Received shape {weights.shape}.")
-        self._loaded_idf_weights = weights.astype(dtypes.floatx())
+        self._loaded_idf_weights = weights.astype(arrays.floatx())
         if self._tokens is not None:  # a given vocabulary: the weights complete it
             self._use_loaded_idf_weights()
 

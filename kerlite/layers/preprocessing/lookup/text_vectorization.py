@@ -11,7 +11,7 @@ and "[UNK]" index 1. The text steps are in ``text_processing.py``.
 
 import numpy
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.layers.preprocessing.lookup import text_processing
 from kerlite.layers.preprocessing.lookup.host_layer import HostLayer, batches_of, host_tensor
 from kerlite.layers.preprocessing.lookup.index_lookup import standardize_output_mode
@@ -190,7 +190,7 @@ class TextVectorization(HostLayer):
     def compute_output_spec(self, inputs):
         from kerlite.graph import KerasTensor
 
-        dtype = "int64" if self._output_mode == "int" else dtypes.floatx()
+        dtype = "int64" if self._output_mode == "int" else arrays.floatx()
         return KerasTensor(self.compute_output_shape(inputs.shape), dtype=dtype)
 
     def get_config(self):

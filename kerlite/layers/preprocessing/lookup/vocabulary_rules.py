@@ -10,7 +10,7 @@ import collections
 
 import numpy
 
-from kerlite import dtypes
+from kerlite import arrays
 from kerlite.layers.preprocessing.lookup.host_layer import to_host
 
 
@@ -44,7 +44,7 @@ def idf_table(kind, idf_weights, vocabulary_length, front, pad_to=None):
     weights = numpy.concatenate([numpy.full(front, weights.mean()), weights])
     if pad_to is not None:
         weights = numpy.pad(weights, (0, pad_to - len(weights)))
-    return weights.astype(dtypes.floatx())
+    return weights.astype(arrays.floatx())
 
 
 def read_vocabulary_file(kind, path, encoding, output_mode):
