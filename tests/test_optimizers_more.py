@@ -121,7 +121,9 @@ def test_slot_variables_are_named_like_keras(name):
     optimizer.apply([np.ones((4, 3), "float32"), np.ones(3, "float32")], [kernel, bias])
     names = [v.path.split("/")[-1] for v in optimizer.variables]
     assert names == ["iteration", "learning_rate"] + SLOT_NAMES[name]
-    assert all(v.path.startswith(f"{optimizer.name}/") for v in optimizer.variables)
+    placeholders = {"bias"} if name == "Adafactor" else set()  # Keras: outside its scope
+    assert all(v.path.startswith(f"{optimizer.name}/") for v in optimizer.variables
+               if v.path not in placeholders)
 
 
 DEFAULTS = {

@@ -60,14 +60,14 @@ class Adafactor(Optimizer):
             if len(shape) < 2:
                 r = self._make_variable(0, variable.name, dtype="int32")
                 c = self._make_variable(0, variable.name, dtype="int32")
+                r.path = c.path = variable.name  # Keras makes them outside its name scope
             else:
                 r = self._make_variable(xp.zeros(shape[:-1], dtype), variable.name,
                                         dtype=str(dtype))
                 c = self._make_variable(xp.zeros(shape[:-2] + shape[-1:], dtype),
                                         variable.name, dtype=str(dtype))
-            velocity = self._make_variable(xp.zeros(shape, dtype),
-                                           f"{variable.name}_velocity", dtype=str(dtype))
-            self._variables.extend((r, c, velocity))
+            self._variables.extend((r, c))
+            velocity = self.add_variable_from_reference(variable, "velocity")
             self._slots[id(variable)] = (r, c, velocity)
         self.built = True
 

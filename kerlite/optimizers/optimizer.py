@@ -30,7 +30,7 @@ import math
 import re
 import warnings
 
-from kerlite import arrays
+from kerlite import arrays, initializers
 from kerlite.autodiff.tensor import Tensor
 from kerlite.autodiff.variable import Variable
 from kerlite.common import fast_paths
@@ -41,8 +41,12 @@ from kerlite.optimizers.flat_group import make_groups
 class Optimizer:
     """Base class of all optimizers (SGD, RMSprop, Adam, ...).
 
-    A subclass writes ``update_step`` (and ``_slot_names`` for its state); the fast path
-    is explained in this module's docstring. ``group_small_variables`` (default True)
+    A subclass writes ``update_step``. Its state is either listed by ``_slot_names``
+    (kerlite's optimizers: one slot per name and weight) or made as Keras's docs do, in
+    ``build`` after ``super().build(variables)``, with ``add_variable_from_reference`` and
+    ``add_variable``; ``update_step`` then finds it with ``_get_variable_index`` and
+    writes with ``assign``/``assign_add``. The fast path is explained in this module's
+    docstring. ``group_small_variables`` (default True)
     switches its flat buffers: set it to False on an optimizer before its first step, or
     on ``Optimizer`` for all of them, and the fused rule sees every variable on its own.
 
@@ -174,16 +178,46 @@ class Optimizer:
             return float(self._learning_rate.data)
         return float(self._learning_rate(int(self._iterations.data)))
 
-    def add_variable_from_reference(self, reference_variable, name, initial_value=0.0):
-        """A zero (or ``initial_value``) slot shaped like ``reference_variable``, of its
-        dtype (a float64 weight keeps float64 state, as in Keras)."""
-        xp = arrays.get_array_module(reference_variable.data)
-        dtype = reference_variable.data.dtype
-        data = xp.full(reference_variable.data.shape, initial_value, dtype=dtype)
-        slot = self._make_variable(data, f"{reference_variable.name}_{name}",
-                                   dtype=str(dtype))
-        self._variables.append(slot)
-        return slot
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none",
+                     layout=None, name=None):
+        """A new state variable of this optimizer, as in Keras: not trainable, its path
+        ``{optimizer name}/{name}``, listed in ``variables``. ``initializer`` is a name,
+        an initializer, or (kerlite) a number to fill with. ``aggregation`` and
+        ``layout`` concern several devices; kerlite runs on one and accepts them."""
+        dtype = arrays.standardize_dtype(dtype)
+        if isinstance(initializer, (int, float)) and not isinstance(initializer, bool):
+            value = arrays.get_array_module().full(tuple(shape), initializer, dtype=dtype)
+        else:
+            value = initializers.get(initializer)(tuple(shape), dtype=dtype)
+        variable = self._make_variable(value, name or "variable", dtype=dtype)
+        self._variables.append(variable)
+        return variable
+
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        """A state variable shaped like ``reference_variable`` and of its dtype (a float64
+        weight keeps float64 state), named as in Keras after the weight's path:
+        ``dense/kernel`` with ``name="momentum"`` gives ``dense_kernel_momentum``."""
+        path = reference_variable.path.replace("/", "_")
+        return self.add_variable(reference_variable.shape, initializer,
+                                 dtype=reference_variable.dtype,
+                                 name=f"{path}_{name or 'var'}")
+
+    def assign(self, variable, value):
+        """``variable.assign(value)``: how Keras's ``update_step`` writes a new value."""
+        variable.assign(value)
+
+    def assign_add(self, variable, value):
+        """``variable.assign_add(value)``."""
+        variable.assign_add(value)
+
+    def assign_sub(self, variable, value):
+        """``variable.assign_sub(value)``."""
+        variable.assign_sub(value)
+
+    def _get_variable_index(self, variable):
+        """The position of ``variable`` in the list ``build`` was given (Keras's
+        optimizers find a weight's slots this way: ``self.momentums[index]``)."""
+        return self._variable_indices[id(variable)]
 
     def build(self, variables):
         """Create the slot variables (momentum, velocity...) for each model variable,
@@ -204,6 +238,7 @@ class Optimizer:
         """Remember the variables; make their moving averages (``use_ema``) and gradient
         accumulators first, as Keras orders ``optimizer.variables``."""
         self._built_variables = list(variables)
+        self._variable_indices = {id(v): i for i, v in enumerate(self._built_variables)}
         if self.use_ema:
             for variable in variables:
                 self._averages[id(variable)] = self.add_variable_from_reference(
