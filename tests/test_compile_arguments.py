@@ -53,6 +53,11 @@ WEIGHTED_CASES = {
     "two outputs, lists": (two_outputs, dict(metrics=[["accuracy"], ["mae"]],
                                              weighted_metrics=[["accuracy"], ["mae"]]),
                            dict(sample_weight=SAMPLE_WEIGHT)),
+    # Keras 3 reads a flat list as one entry per output (Keras 2 gave each to all)
+    "two outputs, one metric each": (two_outputs, dict(metrics=["accuracy", "mae"]), {}),
+    "two outputs, mixed entries": (two_outputs, dict(metrics=[None, ["mae", "mse"]],
+                                                      weighted_metrics=("accuracy", None)),
+                                   dict(sample_weight=SAMPLE_WEIGHT)),
 }
 
 
@@ -88,12 +93,18 @@ def test_weighted_metrics_use_the_sample_weights():
 
 
 @pytest.mark.parity
-def test_weighted_metrics_must_be_a_list_or_dict_as_in_keras():
+@pytest.mark.parametrize("argument", ["metrics", "weighted_metrics"])
+def test_metrics_must_be_a_list_or_dict_as_in_keras(argument):
     keras = import_keras()
-    with pytest.raises(ValueError, match="weighted_metrics"):
-        single_output(keras, weighted_metrics="accuracy")
-    with pytest.raises(ValueError, match="list, tuple, or dict"):
-        single_output(kerlite, weighted_metrics="accuracy")
+    with pytest.raises(ValueError, match=argument):
+        single_output(keras, **{argument: "accuracy"})
+    with pytest.raises(ValueError, match=f"`{argument}`.*list, tuple, or dict"):
+        single_output(kerlite, **{argument: "accuracy"})
+
+
+def test_a_metrics_list_of_lists_must_have_one_entry_per_output():
+    with pytest.raises(ValueError, match="list of 1 values for `metrics`.*2 output"):
+        two_outputs(kerlite, metrics=[["accuracy"]])
 
 
 # --- Keras 2 arguments ------------------------------------------------------------------

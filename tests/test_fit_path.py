@@ -45,7 +45,15 @@ def test_one_rule_matches_compile_arguments_and_data_to_outputs():
         per_output([1, 2, 3], names, "y")
     assert per_output([0, 1, 1], ["out"], "y") == [[0, 1, 1]]  # a single output's data
     assert per_output(["mse"], ["out"], "loss") == ["mse"]
-    assert per_output(["mse", "mae"], names, "metrics") == [["mse", "mae"]] * 2
+    # metrics as Keras 3 reads them: one entry per output, or all for a single output
+    assert per_output(["mse", ["mae", "mse"]], names, "metrics") == ["mse", ["mae", "mse"]]
+    assert per_output([["mse"], "mae"], ["out"], "metrics") == [["mse", "mae"]]
+    # a flat list of another length (refused by Keras 3): Keras 2's every-output rule
+    assert per_output(["mse"], names, "metrics") == [["mse"], ["mse"]]
+    with pytest.raises(ValueError, match="received a list of 1 values for `metrics`"):
+        per_output([["mse"]], names, "metrics")
+    with pytest.raises(ValueError, match="list, tuple, or dict.*metrics=\\['mae'\\]"):
+        per_output("mae", ["out"], "metrics")
 
 
 def _small_model():

@@ -22,14 +22,31 @@ def per_output(argument, output_names, what):
     * a dict is read by output name; an output it does not name gets ``None``. In a
       compile argument every key must be an output name (anything else is a typo); data
       may carry other entries, but a target dict must name at least one output;
-    * a list or tuple gives one entry per output (its length must match). For metrics
-      a flat list is the metrics of every output (a list of lists gives one per output);
-      for a single-output model, data given as a list other than ``[array]`` is the
-      data itself (``y=[0, 1, 1]``);
-    * anything else is shared by every output.
+    * a list or tuple gives one entry per output (its length must match); for a
+      single-output model, data given as a list other than ``[array]`` is the data
+      itself (``y=[0, 1, 1]``);
+    * metrics are a list, tuple or dict, as in Keras 3: every metric named applies to a
+      single output; with several outputs, a list gives one entry per output (a metric,
+      a list of metrics, or None). A flat list of another length, which Keras 3 refuses,
+      is read as Keras 2 did and as the keras.io RNN guide still writes it
+      (``metrics=["accuracy"]`` for two outputs): every metric for every output;
+    * anything else (a loss, a loss weight) is shared by every output.
     """
     count = len(output_names)
     is_data = what in ("y", "sample_weight")
+    if what.endswith("metrics"):
+        if not argument:
+            return [None] * count
+        if not isinstance(argument, (list, tuple, dict)):
+            raise ValueError(
+                f"Expected `{what}` argument to be a list, tuple, or dict. Received "
+                f"instead: {what}={argument!r} of type {type(argument).__name__}. Write "
+                f"{what}=[{argument!r}].")
+        if count == 1:
+            return [_leaves(argument)]
+        if isinstance(argument, (list, tuple)) and len(argument) != count and not any(
+                isinstance(item, (list, tuple, dict)) for item in argument):
+            return [_leaves(argument)] * count
     if isinstance(argument, dict):
         unknown = set(argument) - set(output_names)
         if unknown and not is_data:
@@ -40,20 +57,17 @@ def per_output(argument, output_names, what):
             raise ValueError(f"The keys of the target dict {sorted(argument)} match none "
                              f"of the model's output names {output_names}.")
         return [argument.get(name) for name in output_names]
-    if what.endswith("metrics"):
-        nested = isinstance(argument, (list, tuple)) and count > 1 and argument and all(
-            item is None or isinstance(item, (list, tuple)) for item in argument)
-        if not nested:
-            return [argument] * count
-    elif not isinstance(argument, (list, tuple)) or (
-            is_data and count == 1 and len(argument) != 1):
+    if not what.endswith("metrics") and (not isinstance(argument, (list, tuple)) or (
+            is_data and count == 1 and len(argument) != 1)):
         return [argument] * count
     if len(argument) != count:
         where = "fit()" if is_data else "compile()"
+        per_entry = (" (a metric, a list of metrics, or None)" if what.endswith("metrics")
+                     else "")
         raise ValueError(
             f"{where} received a list of {len(argument)} values for `{what}`, but the "
-            f"model has {count} output(s) ({output_names}). Pass one per output, or a "
-            "dict keyed by output name.")
+            f"model has {count} output(s) ({output_names}). Pass one per "
+            f"output{per_entry}, or a dict keyed by output name.")
     return list(argument)
 
 
@@ -170,12 +184,6 @@ class CompileMetrics:
     """The compiled metrics (unweighted) and weighted metrics, per output."""
 
     def __init__(self, metrics, weighted_metrics, output_names):
-        if weighted_metrics is not None and not isinstance(weighted_metrics,
-                                                           (list, tuple, dict)):
-            raise ValueError(
-                "Expected `weighted_metrics` argument to be a list, tuple, or dict. "
-                f"Received instead: weighted_metrics={weighted_metrics!r} of type "
-                f"{type(weighted_metrics).__name__}")
         self.output_names = list(output_names)
         self._requested = per_output(metrics, self.output_names, "metrics")
         self._requested_weighted = per_output(weighted_metrics, self.output_names,
