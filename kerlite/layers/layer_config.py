@@ -79,17 +79,21 @@ def _has_automatic_config(cls):
 
 
 def _automatic_config(layer):
-    """Keras's automatic config: the plain arguments the layer was created with."""
+    """Keras's automatic config: the arguments of ``__init__`` the layer was created with,
+    defaults included (as Keras 3), except ``name``, which the base config gives."""
     args, kwargs = layer._init_arguments
+    signature = inspect.signature(type(layer).__init__)
     try:
-        bound = inspect.signature(type(layer).__init__).bind(layer, *args, **kwargs)
+        bound = signature.bind(layer, *args, **kwargs)
     except TypeError:
         return {}
+    bound.apply_defaults()
     config = {}
     for key, value in list(bound.arguments.items())[1:]:
-        parameter = inspect.signature(type(layer).__init__).parameters[key]
+        parameter = signature.parameters[key]
         if parameter.kind == parameter.VAR_KEYWORD:
             config.update(value)
         elif parameter.kind != parameter.VAR_POSITIONAL:
             config[key] = value
+    config.pop("name", None)
     return config

@@ -68,9 +68,15 @@ class Functional(Model):
         """The layers of the graph, inputs first (InputLayers included, as Keras 3).
 
         Operations written with Python operators (``x + 1``) are left out, as Keras
-        does; ``model._operations`` lists them too.
+        does; ``model.operations`` lists them too.
         """
         return [layer for layer in self._operations if not is_op_layer(layer)]
+
+    @property
+    def operations(self):
+        """Every operation of the graph in order, the ops (``keras.ops.add(x, y)``, ``x + 1``)
+        included, as Keras 3's ``model.operations``."""
+        return list(self._operations)
 
     @property
     def input(self):
