@@ -183,3 +183,21 @@ def test_masked_sequence_steps_are_left_out_of_loss_and_accuracy_as_in_keras():
     y = generator.integers(0, 3, (8, 6))
     np.testing.assert_allclose(ours.evaluate(x, y, verbose=0),
                                theirs.evaluate(x, y, verbose=0), rtol=1e-5)
+
+
+@pytest.mark.parity
+@pytest.mark.parametrize("name", ["MeanSquaredError", "Huber", "BinaryCrossentropy",
+                                  "CategoricalCrossentropy", "Poisson"])
+def test_a_loss_computes_in_its_dtype_as_keras(name):
+    """A Loss casts what it is given to its dtype (floatx unless given): float64 arrays
+    give a float32 loss, as in Keras 3 on every backend; ``dtype="float64"`` keeps them."""
+    reference = import_keras()
+    y_true = np.full((2, 3), 0.25)  # float64, as np.array([...]) makes them
+    y_pred = np.full((2, 3), 0.6)
+    ours = getattr(losses, name)()(y_true, y_pred)
+    theirs = getattr(reference.losses, name)()(y_true, y_pred)
+    assert str(ours.dtype) == str(theirs.dtype) == "float32"
+    assert float(ours) == pytest.approx(float(theirs), rel=1e-6)
+    wide = getattr(losses, name)(dtype="float64")(y_true, y_pred)
+    assert str(wide.dtype) == "float64"
+    assert float(wide) == pytest.approx(float(ours), rel=1e-6)

@@ -87,14 +87,17 @@ def test_function_forms_match_keras(name, kwargs, y_true, y_pred):
     np.testing.assert_allclose(np.asarray(ours), expected, rtol=1e-5, atol=1e-6)
 
 
+# A Loss computes in its dtype (floatx unless given, as in Keras): float64 for the
+# finite differences.
 @pytest.mark.parametrize("loss, y_true, y_pred", [
-    (losses.BinaryFocalCrossentropy(apply_class_balancing=True), BIN_T, BIN_P),
-    (losses.BinaryFocalCrossentropy(from_logits=True), BIN_T, BIN_LOGITS),
-    (losses.CategoricalFocalCrossentropy(from_logits=True), ONE_HOT, LOGITS),
-    (losses.Dice(axis=(1, 2, 3)), MASK_T, MASK_P),
-    (losses.Tversky(alpha=0.3, beta=0.7), MASK_T, MASK_P),
-    (losses.CategoricalGeneralizedCrossEntropy(q=0.4), LABELS, PROBS),
-    (losses.Circle(gamma=5.0), EMBED_LABELS, EMBED),
+    (losses.BinaryFocalCrossentropy(apply_class_balancing=True, dtype="float64"), BIN_T,
+     BIN_P),
+    (losses.BinaryFocalCrossentropy(from_logits=True, dtype="float64"), BIN_T, BIN_LOGITS),
+    (losses.CategoricalFocalCrossentropy(from_logits=True, dtype="float64"), ONE_HOT, LOGITS),
+    (losses.Dice(axis=(1, 2, 3), dtype="float64"), MASK_T, MASK_P),
+    (losses.Tversky(alpha=0.3, beta=0.7, dtype="float64"), MASK_T, MASK_P),
+    (losses.CategoricalGeneralizedCrossEntropy(q=0.4, dtype="float64"), LABELS, PROBS),
+    (losses.Circle(gamma=5.0, dtype="float64"), EMBED_LABELS, EMBED),
 ], ids=lambda value: type(value).__name__ if isinstance(value, losses.Loss) else "")
 def test_gradients_match_finite_differences(loss, y_true, y_pred):
     check_grad(lambda p: loss(y_true, p), y_pred)

@@ -42,6 +42,8 @@ class Loss:
         # are left out of the mean, as in Keras.
         prediction_mask = getattr(y_pred, "_keras_mask", None)
         y_pred = as_float_tensor(y_pred, self.dtype)
+        if y_pred.data.dtype != self.dtype:  # a Loss computes in its own dtype, as Keras's
+            y_pred = y_pred.astype(self.dtype)  # (float64 arrays give a float32 loss)
         if not isinstance(self, LossFunctionWrapper):  # built-in functions convert
             y_true = true_values(y_true, self.dtype)  # their targets themselves
         losses = self.call(y_true, y_pred)
