@@ -1,5 +1,6 @@
 """Callbacks (``keras.callbacks``): hooks into fit / evaluate / predict."""
 
+from kerlite.callbacks.backup_and_restore import BackupAndRestore
 from kerlite.callbacks.callback import Callback
 from kerlite.callbacks.callback_list import CallbackList
 from kerlite.callbacks.csv_logger import CSVLogger

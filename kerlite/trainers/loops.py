@@ -101,7 +101,9 @@ class Loops:
         variables = self.trainable_weights if self.built and self.weights else None
         self._cache_loss_sources()
         self.stop_training = False
+        self._initial_epoch = None  # a callback may set it: BackupAndRestore resuming
         callbacks.on_train_begin()
+        initial_epoch = self._initial_epoch or initial_epoch
         training_logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
