@@ -215,6 +215,42 @@ def test_generators_and_py_datasets():
         model.evaluate_generator(endless(), steps=2, verbose=0)
 
 
+@pytest.mark.parity
+def test_py_dataset_epoch_hooks_run_around_every_epoch_as_in_keras():
+    """on_epoch_begin / on_epoch_end around each epoch of fit, evaluate and predict (Keras 3
+    also reads batch 0 once before fit and ends that peek with an on_epoch_end: left out)."""
+    reference = import_keras()
+    orders = []
+    for library in (keras, reference):
+        events = []
+
+        class Logged(library.utils.PyDataset):
+            def __len__(self):
+                return 3
+
+            def __getitem__(self, index):
+                events.append("batch")
+                return X[index * 8:(index + 1) * 8], Y[index * 8:(index + 1) * 8]
+
+            def on_epoch_begin(self):
+                events.append("begin")
+
+            def on_epoch_end(self):
+                events.append("end")
+
+        model = classifier(library)
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        model.fit(Logged(), epochs=2, verbose=0)
+        fitted = list(events)
+        del events[:]
+        model.evaluate(Logged(), verbose=0)
+        model.predict(Logged(), verbose=0)
+        orders.append((fitted, list(events)))
+    epoch = ["begin", "batch", "batch", "batch", "end"]
+    assert orders[0] == (epoch * 2, epoch * 2)
+    assert orders[1] == (["begin", "batch", "end"] + epoch * 2, ["end"] + epoch * 2)
+
+
 def test_predict_and_batch_methods():
     model = classifier(keras)
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",

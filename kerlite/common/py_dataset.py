@@ -1,8 +1,9 @@
 """PyDataset (Keras 2's ``Sequence``): a dataset you write as a Python class.
 
 Implement ``__len__`` (the number of batches) and ``__getitem__(index)`` returning
-one batch ``(x, y)`` or ``(x, y, sample_weight)``; ``fit`` calls ``on_epoch_end``
-after each epoch (shuffle your index there, for example)::
+one batch ``(x, y)`` or ``(x, y, sample_weight)``; ``fit``, ``evaluate`` and ``predict``
+call ``on_epoch_begin`` before each epoch and ``on_epoch_end`` after it (shuffle your
+index there, for example)::
 
     class Batches(keras.utils.PyDataset):
         def __init__(self, x, y, batch_size=32, **kwargs):
@@ -55,8 +56,13 @@ class PyDataset:
     def num_batches(self):
         return len(self)
 
+    def on_epoch_begin(self):
+        """Called before every epoch of ``fit``, ``evaluate`` and ``predict``; does nothing
+        by default."""
+
     def on_epoch_end(self):
-        """Called by ``fit`` after every epoch; does nothing by default."""
+        """Called after every epoch of ``fit``, ``evaluate`` and ``predict`` (once its
+        batches are read, before validation); does nothing by default."""
 
 
 Sequence = PyDataset

@@ -169,6 +169,11 @@ class PyDatasetAdapter:
         for index in indices:
             yield _with_class_weight(unpack(self.dataset[index]), self.class_weight)
 
+    def on_epoch_begin(self):
+        begin = getattr(self.dataset, "on_epoch_begin", None)  # Keras 2 Sequences lack it
+        if begin is not None:
+            begin()
+
     def on_epoch_end(self):
         self.dataset.on_epoch_end()
 
@@ -289,6 +294,20 @@ class EpochIterator:
         return self.steps_per_epoch or self.adapter.num_batches
 
     def epoch(self):
+        """The batches of one epoch, between the data's ``on_epoch_begin`` and
+        ``on_epoch_end`` (a ``PyDataset``'s hooks, called for fit, evaluate and predict
+        as in Keras 3; an epoch that ``stop_training`` cuts short ends them too)."""
+        begin = getattr(self.adapter, "on_epoch_begin", None)
+        if begin is not None:
+            begin()
+        try:
+            yield from self._epoch_batches()
+        finally:
+            end = getattr(self.adapter, "on_epoch_end", None)
+            if end is not None:
+                end()
+
+    def _epoch_batches(self):
         if getattr(self.adapter, "counts_its_own_steps", False):
             yield from enumerate(self._ready_batches())
             return

@@ -122,8 +122,6 @@ class Loops:
                                                  batch_size, validation_steps, callbacks))
             callbacks.on_epoch_end(epoch, epoch_logs)
             training_logs = epoch_logs
-            if hasattr(data.adapter, "on_epoch_end"):
-                data.adapter.on_epoch_end()
             if self.stop_training:
                 break
         if epochs > 0:  # with use_ema the weights become their moving averages, as Keras
