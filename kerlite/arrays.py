@@ -158,8 +158,8 @@ def standardize_dtype(dtype):
     """Turn any dtype spelling (None, numpy type, string) into a name like 'float32'."""
     if dtype is None:
         return _floatx
-    if isinstance(dtype, str) and dtype == "string":  # Keras's name for text inputs
-        return "str"
+    if dtype is str or (isinstance(dtype, str) and dtype in ("string", "str")):
+        return "string"  # Keras's name for text
     try:
         return _DTYPE_NAMES[dtype]
     except (KeyError, TypeError):  # new, or unhashable
@@ -168,6 +168,8 @@ def standardize_dtype(dtype):
         name = dtype.name  # numpy computes it in Python on every read: remembered
     else:
         name = numpy.dtype(dtype).name
+    if name.startswith(("str", "bytes")):  # NumPy's text dtypes ("<U5" is "str160")
+        name = "string"
     try:
         _DTYPE_NAMES[dtype] = name
     except TypeError:
@@ -204,6 +206,8 @@ def convert_to_array(value, dtype=None):
     xp = _array_module
     if dtype is not None:
         dtype = standardize_dtype(dtype)
+        if dtype == "string":
+            dtype = str  # NumPy's text dtype
     if isinstance(data, (numpy.ndarray, numpy.generic)) or (
         _cupy is not None and isinstance(data, _cupy.ndarray)
     ):

@@ -122,6 +122,18 @@ def test_string_input_config_says_string_as_in_keras():
     assert kerlite.layers.InputLayer.from_config(theirs).get_config()["dtype"] == "string"
 
 
+def test_string_inputs_and_tensors_are_named_string_as_in_keras():
+    keras = import_keras()
+    for library in (kerlite, keras):
+        assert library.Input(shape=(), dtype="string").dtype == "string"
+        assert library.backend.standardize_dtype(str) == "string"
+    assert kerlite.ops.convert_to_tensor(np.array(["a", "bc"])).dtype == "string"
+    assert kerlite.backend.standardize_dtype(np.array(["a"]).dtype) == "string"
+    legacy = kerlite.layers.InputLayer.from_config(  # kerlite files once wrote "str"
+        {"batch_shape": (None, 1), "dtype": "str", "name": "text"})
+    assert legacy.get_config()["dtype"] == "string"
+
+
 def test_string_input_model_round_trips_through_a_file(tmp_path):
     inputs = kerlite.Input(shape=(1,), dtype="string")
     outputs = kerlite.layers.StringLookup(vocabulary=["a", "b"])(inputs)
@@ -137,7 +149,7 @@ def test_sequential_without_input_keeps_string_data():
     model = kerlite.Sequential([kerlite.layers.StringLookup(vocabulary=["a", "b"])])
     out = model.predict(np.array([["b"], ["a"], ["zzz"]]), verbose=0)
     np.testing.assert_array_equal(out, [[2], [1], [0]])
-    assert model.layers[0].input.dtype in ("str", "string")
+    assert model.layers[0].input.dtype == "string"
 
 
 # --- 4. learning_rate is a Variable --------------------------------------------------

@@ -110,10 +110,7 @@ class InputLayer(Layer):
         return self._batch_shape
 
     def get_config(self):
-        # kerlite names text "str" inside (NumPy's name); the file says "string", as
-        # Keras 3 writes it (and reads), so that Keras can load the model.
-        dtype = "string" if self._dtype == "str" else self._dtype
-        return {"batch_shape": self._batch_shape, "dtype": dtype,
+        return {"batch_shape": self._batch_shape, "dtype": self._dtype,
                 "sparse": self.sparse, "ragged": self.ragged, "name": self.name,
                 "optional": self.optional}
 

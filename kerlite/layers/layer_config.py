@@ -43,7 +43,8 @@ class ConfigMixin:
             self.build(config["input_shape"])
 
 
-# The dtypes a layer config may name: Keras 3's list, plus kerlite's name for text ("str").
+# The dtypes a layer config may name: Keras 3's list, plus "str" (older kerlite files
+# named text so).
 # NumPy would also take "object", "V1073741824", "(1073741824,)f4"... which no model needs.
 CONFIG_DTYPES = frozenset({
     "float16", "float32", "float64", "bfloat16", "uint8", "uint16", "uint32", "uint64",

@@ -204,7 +204,7 @@ class Functional(Model):
 
 
 def _numpy_dtype(name):
-    """The NumPy dtype called ``name``, or None where NumPy names it otherwise ("str")."""
+    """The NumPy dtype called ``name``, or None where NumPy names it otherwise ("string")."""
     try:
         dtype = numpy.dtype(name)
     except TypeError:

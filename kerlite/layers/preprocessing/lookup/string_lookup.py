@@ -76,7 +76,7 @@ class StringLookup(IndexLookup):
                                            otypes=[object])(tokens) if tokens.size else tokens)
 
     def _inverted_dtype(self):
-        return "str"  # Keras says "string"; NumPy names its text dtype "str"
+        return "string"
 
     def get_config(self):
         config = super().get_config()
