@@ -46,9 +46,9 @@ class Optimizer:
     ``build`` after ``super().build(variables)``, with ``add_variable_from_reference`` and
     ``add_variable``; ``update_step`` then finds it with ``_get_variable_index`` and
     writes with ``assign``/``assign_add``. The fast path is explained in this module's
-    docstring. ``group_small_variables`` (default True)
-    switches its flat buffers: set it to False on an optimizer before its first step, or
-    on ``Optimizer`` for all of them, and the fused rule sees every variable on its own.
+    docstring. ``group_small_variables`` (default True) switches its flat buffers: set
+    it to False on an optimizer before its first step, or on ``Optimizer`` for all of
+    them, and the fused rule sees every variable on its own.
 
     Args:
         learning_rate: a float or a ``LearningRateSchedule`` (or any callable of the step).
