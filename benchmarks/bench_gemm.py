@@ -15,7 +15,6 @@ times them alone, in fresh processes, alternating:
 import argparse
 import json
 import statistics
-import time
 
 import side_by_side
 
@@ -59,15 +58,7 @@ def worker(side):
     for name, (rows, inner, columns) in PRODUCTS.items():
         a = generator.standard_normal((rows, inner), dtype=numpy.float32)
         b = generator.standard_normal((inner, columns), dtype=numpy.float32)
-        run = product_timer(side, a, b)
-        for _ in range(5):  # warm-up (and JAX's compilation)
-            run()
-        times = []
-        for _ in range(30):
-            began = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - began)
-        result[name] = statistics.median(times) * 1e3
+        result[name] = side_by_side.median_ms(product_timer(side, a, b), calls=30)
     result["step total"] = sum(result.values())
     print(json.dumps(result))
 

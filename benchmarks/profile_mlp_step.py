@@ -199,14 +199,7 @@ def worker(side, workload):
     phases = (numpy_phases if side == "numpy" else xla_phases)(sizes, batch)
     result = {}
     for name, run in phases.items():
-        for _ in range(5):  # warm-up (and XLA's compilation)
-            run()
-        times = []
-        for _ in range(40):
-            began = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - began)
-        result[name] = statistics.median(times) * 1e3
+        result[name] = side_by_side.median_ms(run, calls=40)
     result["sum of phases"] = sum(result[name] for name in PHASES[:-1])
     if side == "numpy":
         import threadpoolctl

@@ -59,6 +59,19 @@ def seconds_since_process_start():
         return time.perf_counter() - _IMPORTED_AT
 
 
+def median_ms(run, calls, warmups=5):
+    """Milliseconds per call of ``run``: the median of ``calls`` timed calls, after
+    ``warmups`` untimed ones (caches, and XLA's compilation on the Keras side)."""
+    for _ in range(warmups):
+        run()
+    times = []
+    for _ in range(calls):
+        began = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1e3
+
+
 def measure(script, side, workload, blas_threads=None):
     """Run ``script --worker side [workload]`` in a fresh process; returns its figures."""
     environment = dict(os.environ)

@@ -158,8 +158,8 @@ def standardize_dtype(dtype):
     """Turn any dtype spelling (None, numpy type, string) into a name like 'float32'."""
     if dtype is None:
         return _floatx
-    if dtype is str or (isinstance(dtype, str) and dtype in ("string", "str")):
-        return "string"  # Keras's name for text
+    if isinstance(dtype, str) and dtype == "string":  # Keras's name for text, unknown to
+        return dtype  # NumPy (which calls its own text dtypes "str...", below)
     try:
         return _DTYPE_NAMES[dtype]
     except (KeyError, TypeError):  # new, or unhashable

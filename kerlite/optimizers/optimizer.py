@@ -186,9 +186,8 @@ class Optimizer:
         ``layout`` concern several devices; kerlite runs on one and accepts them."""
         dtype = arrays.standardize_dtype(dtype)
         if isinstance(initializer, (int, float)) and not isinstance(initializer, bool):
-            value = arrays.get_array_module().full(tuple(shape), initializer, dtype=dtype)
-        else:
-            value = initializers.get(initializer)(tuple(shape), dtype=dtype)
+            initializer = initializers.Constant(initializer)
+        value = initializers.get(initializer)(tuple(shape), dtype=dtype)
         variable = self._make_variable(value, name or "variable", dtype=dtype)
         self._variables.append(variable)
         return variable
